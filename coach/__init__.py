@@ -1,0 +1,43 @@
+"""Coach: practice, scoring and certification for debt-collection executives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build a configured Coach app; refuses to start on invalid configuration or content.
+
+    ``config`` overrides settings by their Coach key (see ``coach.config.SETTINGS``);
+    ``INSTANCE_PATH`` picks the instance folder (default ``<repo>/instance``).
+    """
+    from coach.config import REPO_ROOT, flask_settings, load_config
+    from coach.setup import (
+        configure_logging,
+        init_extensions,
+        load_content,
+        register_cli,
+        register_web,
+    )
+
+    overrides = dict(config or {})
+    instance_path = Path(overrides.pop("INSTANCE_PATH", REPO_ROOT / "instance")).resolve()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(REPO_ROOT / "templates"),
+    )
+    settings = load_config(instance_path, overrides)
+    app.config.update(flask_settings(settings))
+    app.config["COACH"] = settings
+    configure_logging(settings["LOG_LEVEL"])
+    load_content(app)
+    init_extensions(app)
+    register_web(app)
+    register_cli(app)
+    return app

@@ -1,0 +1,154 @@
+"""Configuration: defaults → instance/config.py → COACH_* environment → test mapping → validate.
+
+Every key Coach reads is declared once in :data:`SETTINGS`, with its type and allowed values,
+so a bad value fails at start-up with a message that names the key instead of surfacing
+later as an obscure error.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """Raised when a configuration value is missing or invalid; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key: its default, how to parse it from text, and what is allowed."""
+
+    default: Any
+    parse: Callable[[str], Any] = str
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true/false, got {text!r}")
+
+
+SETTINGS: dict[str, Setting] = {
+    "SECRET_KEY": Setting(None),
+    "DATABASE_URL": Setting(None),
+    "CONTENT_DIR": Setting(str(REPO_ROOT / "content")),
+    "RECORDINGS_DIR": Setting(None),
+    "JOB_RUNNER": Setting("thread", choices=("inline", "thread", "rq")),
+    "JOB_WORKERS": Setting(2, int, minimum=1),
+    "REDIS_URL": Setting("redis://127.0.0.1:6379/0"),
+    "RQ_QUEUE": Setting("coach"),
+    "ASR_BACKEND": Setting("faster-whisper", choices=("faster-whisper", "openai-whisper")),
+    "ASR_MODEL": Setting(None),
+    "ASR_DEVICE": Setting("cpu", choices=("cpu", "cuda")),
+    "ASR_SWAP_CHANNELS": Setting(False, _parse_bool),
+    "MAX_UPLOAD_MB": Setting(200, int, minimum=1),
+    "MAX_CALL_MINUTES": Setting(60, int, minimum=1),
+    "RETENTION_DAYS": Setting(365, int, minimum=1),
+    "PASSWORD_MIN_LENGTH": Setting(12, int, minimum=8),
+    "PASSWORD_HASH_COST": Setting("standard", choices=("standard", "low")),
+    "SESSION_COOKIE_SECURE": Setting(False, _parse_bool),
+    "LOG_LEVEL": Setting("INFO", str.upper, choices=("DEBUG", "INFO", "WARNING", "ERROR")),
+}
+
+
+def load_config(
+    instance_path: Path,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Resolve every setting in precedence order and return the validated mapping."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {key: setting.default for key, setting in SETTINGS.items()}
+    values.update(_read_instance_file(instance_path / "config.py"))
+    for key, setting in SETTINGS.items():
+        text = environ.get(f"COACH_{key}")
+        if text is not None and text != "":
+            values[key] = _parse(key, setting, text)
+    values.update(overrides or {})
+    _validate(values)
+    _fill_derived(values, instance_path)
+    return values
+
+
+def _read_instance_file(path: Path) -> dict[str, Any]:
+    """Read upper-case names from an optional instance/config.py (the operator's own file)."""
+    if not path.is_file():
+        return {}
+    namespace: dict[str, Any] = {}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # noqa: S102
+    unknown = sorted(k for k in namespace if k.isupper() and k not in SETTINGS)
+    if unknown:
+        raise ConfigError(f"{path.name}: unknown setting(s) {', '.join(unknown)}")
+    return {k: v for k, v in namespace.items() if k in SETTINGS}
+
+
+def _parse(key: str, setting: Setting, text: str) -> Any:
+    try:
+        return setting.parse(text)
+    except ValueError as exc:
+        raise ConfigError(f"COACH_{key}: {exc}") from None
+
+
+def _validate(values: Mapping[str, Any]) -> None:
+    for key, setting in SETTINGS.items():
+        value = values[key]
+        if setting.choices is not None and value not in setting.choices:
+            allowed = ", ".join(str(c) for c in setting.choices)
+            raise ConfigError(f"COACH_{key} must be one of {allowed} (got {value!r})")
+        if setting.minimum is not None and (
+            not isinstance(value, int | float) or value < setting.minimum
+        ):
+            raise ConfigError(f"COACH_{key} must be a number ≥ {setting.minimum} (got {value!r})")
+    url = values["DATABASE_URL"]
+    if url is not None and not str(url).startswith(("sqlite:", "postgresql")):
+        raise ConfigError(f"COACH_DATABASE_URL must be a sqlite: or postgresql URL (got {url!r})")
+    if values["JOB_RUNNER"] == "rq" and not values["REDIS_URL"]:
+        raise ConfigError("COACH_REDIS_URL is required when COACH_JOB_RUNNER is rq")
+
+
+def _fill_derived(values: dict[str, Any], instance_path: Path) -> None:
+    """Derive paths and secrets that default to files under ``instance/``."""
+    if values["DATABASE_URL"] is None:
+        values["DATABASE_URL"] = f"sqlite:///{instance_path / 'coach.sqlite3'}"
+    if values["RECORDINGS_DIR"] is None:
+        values["RECORDINGS_DIR"] = str(instance_path / "recordings")
+    if values["SECRET_KEY"] is None:
+        values["SECRET_KEY"] = _instance_secret(instance_path / "secret_key")
+
+
+def _instance_secret(path: Path) -> str:
+    """Return the instance's secret key, generating it (mode 600) on first run."""
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+def flask_settings(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Translate Coach settings into the keys Flask and its extensions read."""
+    return {
+        "SECRET_KEY": values["SECRET_KEY"],
+        "SQLALCHEMY_DATABASE_URI": values["DATABASE_URL"],
+        "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": values["SESSION_COOKIE_SECURE"],
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,1 @@
+"""Pure scoring core: transcripts in, explained scorecards out (no Flask, no database)."""

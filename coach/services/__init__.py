@@ -1,0 +1,1 @@
+"""Use cases: the only layer that mixes models with domain logic, and the only one that commits."""

@@ -1,0 +1,53 @@
+"""Who may see which records: the one place that scopes queries by the viewer's roles.
+
+A trainee sees only their own records, a coach the records of the trainees in the teams they
+lead, a compliance officer the organisation's compliance data, an admin everything in the
+organisation. Views and services ask here rather than re-deriving these rules.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from coach.extensions import db
+from coach.models import Role, Team, TeamMember, User
+from coach.services.errors import NotFound
+
+
+def coached_user_ids(viewer: User) -> set[int]:
+    """Ids of the trainees in every team ``viewer`` leads."""
+    rows = db.session.scalars(
+        select(TeamMember.user_id).join(Team).where(Team.coach_id == viewer.id)
+    )
+    return set(rows)
+
+
+def visible_user_ids(viewer: User) -> set[int] | None:
+    """Ids whose personal records (calls, progress) ``viewer`` may see; None means all in org."""
+    if viewer.has_role(Role.ADMIN):
+        return None
+    visible = {viewer.id}
+    if viewer.has_role(Role.COACH):
+        visible |= coached_user_ids(viewer)
+    return visible
+
+
+def may_view_user_records(viewer: User, subject: User) -> bool:
+    """True when ``viewer`` may open ``subject``'s practice records."""
+    if subject.organisation_id != viewer.organisation_id:
+        return False
+    visible = visible_user_ids(viewer)
+    return visible is None or subject.id in visible
+
+
+def may_view_compliance_data(viewer: User) -> bool:
+    """Organisation-wide compliance figures: compliance officers and admins."""
+    return viewer.has_role(Role.COMPLIANCE, Role.ADMIN)
+
+
+def visible_user(viewer: User, user_id: int) -> User:
+    """The user ``viewer`` may look at, else :class:`NotFound` (existence is not revealed)."""
+    subject = db.session.get(User, user_id)
+    if subject is None or not may_view_user_records(viewer, subject):
+        raise NotFound("No such person.")
+    return subject

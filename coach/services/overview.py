@@ -1,0 +1,82 @@
+"""What each role's dashboard shows, gathered in one place per role."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from coach.extensions import db
+from coach.models import AuditEntry, Role, Team, TeamMember, User
+from coach.services import accounts, teams
+
+
+@dataclass(frozen=True)
+class TraineeOverview:
+    teams: list[Team]
+
+
+@dataclass(frozen=True)
+class CoachOverview:
+    teams: list[Team]
+
+
+@dataclass(frozen=True)
+class ComplianceOverview:
+    people_by_role: dict[Role, int]
+    active_people: int
+
+
+@dataclass(frozen=True)
+class AdminOverview:
+    users: int
+    teams: int
+    recent: list[AuditEntry]
+
+
+def trainee_overview(user: User) -> TraineeOverview:
+    rows = db.session.scalars(
+        select(Team).join(TeamMember).where(TeamMember.user_id == user.id).order_by(Team.name)
+    )
+    return TraineeOverview(teams=list(rows))
+
+
+def coach_overview(user: User) -> CoachOverview:
+    return CoachOverview(teams=teams.teams_led_by(user))
+
+
+def compliance_overview(user: User) -> ComplianceOverview:
+    people = accounts.list_users(user)
+    counts = Counter(role for person in people if person.active for role in person.roles)
+    return ComplianceOverview(
+        people_by_role={role: counts.get(role, 0) for role in Role},
+        active_people=sum(1 for person in people if person.active),
+    )
+
+
+def admin_overview(user: User, recent_limit: int = 10) -> AdminOverview:
+    return AdminOverview(
+        users=len(accounts.list_users(user)),
+        teams=len(teams.list_teams(user)),
+        recent=recent_audit(user, recent_limit),
+    )
+
+
+def recent_audit(user: User, limit: int = 50) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.organisation_id == user.organisation_id)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def actor_names(entries: list[AuditEntry]) -> dict[int, str]:
+    """Names of the actors of ``entries``, for showing the audit log."""
+    ids = {entry.actor_id for entry in entries if entry.actor_id is not None}
+    if not ids:
+        return {}
+    return {user.id: user.name for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

@@ -1,0 +1,1 @@
+"""HTTP layer: blueprints, forms and the route access rules."""

@@ -1,0 +1,50 @@
+"""The landing dashboard: one section per role the user holds."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from coach.models import Role
+from coach.services import access, overview
+from coach.services.errors import NotFound
+from coach.web.access import SIGNED_IN, allow, roles
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.route("/")
+@allow(SIGNED_IN)
+def index() -> str:
+    user = current_user
+    return render_template(
+        "dashboard/index.html",
+        trainee=overview.trainee_overview(user) if user.has_role(Role.TRAINEE) else None,
+        coach=overview.coach_overview(user) if user.has_role(Role.COACH) else None,
+        compliance=overview.compliance_overview(user) if user.has_role(Role.COMPLIANCE) else None,
+        admin=overview.admin_overview(user) if user.has_role(Role.ADMIN) else None,
+    )
+
+
+@bp.route("/team")
+@allow(roles(Role.COACH))
+def team() -> str:
+    return render_template("dashboard/team.html", data=overview.coach_overview(current_user))
+
+
+@bp.route("/compliance")
+@allow(roles(Role.COMPLIANCE, Role.ADMIN))
+def compliance() -> str:
+    return render_template(
+        "dashboard/compliance.html", data=overview.compliance_overview(current_user)
+    )
+
+
+@bp.route("/people/<int:user_id>")
+@allow(SIGNED_IN)
+def person(user_id: int) -> str:
+    try:
+        subject = access.visible_user(current_user, user_id)
+    except NotFound:
+        abort(404)
+    return render_template("dashboard/person.html", person=subject)

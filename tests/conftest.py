@@ -1,0 +1,117 @@
+"""Shared fixtures: a Coach app per database backend (SQLite and PostgreSQL), seeded users.
+
+Every test that uses ``app`` runs once on SQLite and once on a fresh PostgreSQL database
+created for this test session, with the real migrations applied.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import delete
+
+from coach import create_app
+from coach.extensions import db
+from tests.helpers import Login, sign_in
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "COACH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def _create_postgres_database() -> tuple[str, str]:
+    name = f"coach_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    return name, f"{base}/{name}"
+
+
+def _drop_postgres_database(name: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def _app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp(f"instance-{backend}")
+    pg_name = None
+    if backend == "postgresql":
+        pg_name, url = _create_postgres_database()
+    else:
+        url = f"sqlite:///{instance / 'coach.sqlite3'}"
+    app = create_app(
+        {
+            "INSTANCE_PATH": instance,
+            "DATABASE_URL": url,
+            "JOB_RUNNER": "inline",
+            "PASSWORD_HASH_COST": "low",
+        }
+    )
+    app.config["TESTING"] = True
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    if pg_name:
+        _drop_postgres_database(pg_name)
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    """The session's app, with every table emptied after the test."""
+    yield _app
+    with _app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def people(app: Flask, tmp_path: Path) -> dict[str, Login]:
+    """The demo organisation: keys admin, compliance, coach, priya, sam, jordan."""
+    from coach.models import User
+    from coach.services.demo import seed_demo
+
+    with app.app_context():
+        logins = seed_demo(tmp_path / "credentials.txt")
+        assert logins is not None
+        result = {}
+        for login in logins:
+            user = db.session.query(User).filter_by(email=login.email).one()
+            key = login.email.split("@")[0]
+            result[key] = Login(login.role, login.email, login.password, user.id)
+        return result
+
+
+@pytest.fixture
+def sign_in_as(client: FlaskClient, people: dict[str, Login]):
+    """``sign_in_as("coach")`` signs the test client in as that demo person."""
+
+    def _sign_in(key: str) -> Login:
+        sign_in(client, people[key])
+        return people[key]
+
+    return _sign_in

@@ -1,0 +1,40 @@
+"""Helpers for web tests: CSRF tokens from real forms, signing in through the real form."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask.testing import FlaskClient
+
+from coach.models import Role
+
+
+@dataclass(frozen=True)
+class Login:
+    role: Role
+    email: str
+    password: str
+    user_id: int
+
+
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """Fetch ``path`` and return the CSRF token its form carries."""
+    page = client.get(path).get_data(as_text=True)
+    match = _CSRF.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def sign_in(client: FlaskClient, login: Login) -> None:
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login", data={"email": login.email, "password": login.password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)

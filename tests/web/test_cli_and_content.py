@@ -1,0 +1,71 @@
+"""`flask coach …` commands and the refusal to start on invalid content."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from coach import create_app
+from coach.config import REPO_ROOT
+from coach.setup import InvalidContent
+
+
+def _broken_content(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(REPO_ROOT / "content", content)
+    skills = content / "skills.yaml"
+    skills.write_text(skills.read_text() + "\nunexpected_key: 1\n")
+    (content / "typo.yaml").write_text("a: [unclosed\n")
+    return content
+
+
+def test_content_check_passes_on_shipped_content(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["coach", "content", "check"])
+    assert result.exit_code == 0, result.output
+    assert "Content OK" in result.output
+
+
+def test_content_check_lists_every_error_and_fails(app: Flask, tmp_path: Path) -> None:
+    content = _broken_content(tmp_path)
+    result = app.test_cli_runner().invoke(
+        args=["coach", "content", "check", "--content-dir", str(content)]
+    )
+    assert result.exit_code != 0
+    assert "skills.yaml" in result.output and "unexpected_key" in result.output
+    assert "typo.yaml" in result.output
+
+
+def test_app_refuses_to_start_on_invalid_content(tmp_path: Path) -> None:
+    content = _broken_content(tmp_path)
+    with pytest.raises(InvalidContent) as caught:
+        create_app({"INSTANCE_PATH": tmp_path / "instance", "CONTENT_DIR": str(content)})
+    assert len(caught.value.errors) >= 2
+    assert "Coach cannot start" in caught.value.format_message()
+
+
+def test_users_create_reports_duplicate_email_clearly(app: Flask, people) -> None:
+    result = app.test_cli_runner().invoke(
+        args=[
+            "coach",
+            "users",
+            "create",
+            "--email",
+            people["sam"].email,
+            "--name",
+            "Sam",
+            "--role",
+            "trainee",
+        ]
+    )
+    assert result.exit_code != 0
+    assert "already exists" in result.output and "Traceback" not in result.output
+
+
+def test_setup_is_idempotent(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["coach", "setup"])
+    assert first.exit_code == 0, first.output
+    assert "Demo logins" in first.output
+    second = runner.invoke(args=["coach", "setup"])
+    assert second.exit_code == 0 and "already present" in second.output
