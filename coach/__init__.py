@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,19 +14,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a configured Coach app; refuses to start on invalid configuration or content.
 
     ``config`` overrides settings by their Coach key (see ``coach.config.SETTINGS``);
-    ``INSTANCE_PATH`` picks the instance folder (default ``<repo>/instance``).
+    ``INSTANCE_PATH`` (or the ``COACH_INSTANCE_PATH`` environment variable) picks the
+    instance folder (default ``<repo>/instance``).
     """
     from coach.config import REPO_ROOT, flask_settings, load_config
     from coach.setup import (
         configure_logging,
         init_extensions,
+        init_jobs,
         load_content,
         register_cli,
         register_web,
     )
 
     overrides = dict(config or {})
-    instance_path = Path(overrides.pop("INSTANCE_PATH", REPO_ROOT / "instance")).resolve()
+    default_instance = os.environ.get("COACH_INSTANCE_PATH") or REPO_ROOT / "instance"
+    instance_path = Path(overrides.pop("INSTANCE_PATH", default_instance)).resolve()
     instance_path.mkdir(parents=True, exist_ok=True)
     app = Flask(
         __name__,
@@ -38,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(settings["LOG_LEVEL"])
     load_content(app)
     init_extensions(app)
+    init_jobs(app)
     register_web(app)
     register_cli(app)
     return app

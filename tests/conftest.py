@@ -7,6 +7,7 @@ created for this test session, with the real migrations applied.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,8 +76,9 @@ def _app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fla
 
 @pytest.fixture
 def app(_app: Flask) -> Iterator[Flask]:
-    """The session's app, with every table emptied after the test."""
+    """The session's app, with every table and the recordings folder emptied after the test."""
     yield _app
+    shutil.rmtree(_app.config["COACH"]["RECORDINGS_DIR"], ignore_errors=True)
     with _app.app_context():
         db.session.remove()
         for table in reversed(db.metadata.sorted_tables):

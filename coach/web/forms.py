@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -14,7 +16,7 @@ from wtforms import (
     SubmitField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from coach.models import Role
 
@@ -75,3 +77,17 @@ class ConfirmForm(FlaskForm):
     """A bare form for POST-only actions (sign out, remove, reset) so each carries CSRF."""
 
     submit = SubmitField("Confirm")
+
+
+class NewCallForm(FlaskForm):
+    """Details of a practice call; the recording comes from the file input or the recorder."""
+
+    title = StringField("Title", validators=[Optional(), Length(max=120)])
+    call_type = SelectField("Call type", validators=[DataRequired()])
+    jurisdiction = SelectField("Jurisdiction", validators=[DataRequired()])
+    speakers = RadioField("Who is on a mono recording?", validators=[DataRequired()])
+    consent = BooleanField(
+        "Everyone on this recording agreed to be recorded", validators=[DataRequired()]
+    )
+    recording = FileField("Recording", validators=[FileRequired("Choose a recording to upload.")])
+    submit = SubmitField("Upload and transcribe")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+from tests.conftest import SHARED_DIR
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -23,9 +27,27 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    """Use the system Chromium (never a downloaded browser) with the closed-network flags."""
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+def fake_microphone_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Real speech (jfk.flac) as the 48 kHz mono 16-bit WAV Chromium's fake microphone plays."""
+    wav = tmp_path_factory.mktemp("microphone") / "speech.wav"
+    source = SHARED_DIR / "testdata" / "jfk.flac"
+    subprocess.run(["sox", str(source), "-r", "48000", "-c", "1", "-b", "16", str(wav)], check=True)
+    return wav
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict, fake_microphone_wav: Path) -> dict:
+    """The system Chromium (never a downloaded browser), closed-network flags, fake microphone."""
+    microphone = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={fake_microphone_wav}%noloop",
+    ]
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_FLAGS + microphone,
+    }
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Pure skill model: the taxonomy, observations → estimates, gaps and recommendations."""

@@ -1,0 +1,296 @@
+"""Practice calls: upload and validate a recording, transcribe it in a job, edit transcripts."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import select
+
+from coach import jobs
+from coach.extensions import db
+from coach.models import Call, CallStatus, Job, JobStatus, Role, TranscriptVersion, User
+from coach.scoring.audio import AudioError, DecodedAudio, decode_audio
+from coach.scoring.types import Transcript, Turn
+from coach.services import access, audit, engines
+from coach.services.errors import Forbidden, NotFound, ServiceError
+from coach.storage import LocalRecordingStore, RecordingStore
+
+log = logging.getLogger(__name__)
+
+ALLOWED_EXTENSIONS = ("wav", "mp3", "m4a", "aac", "ogg", "oga", "opus", "webm", "flac")
+CALL_TYPES = {"initial": "Initial contact", "follow_up": "Follow-up call"}
+JURISDICTIONS = {"US": "United States", "UK": "United Kingdom", "IN": "India"}
+SPEAKERS = {"one": "Only me (the agent)", "two": "Me and the debtor"}
+TRANSCRIBE = "transcribe_call"
+
+
+@dataclass(frozen=True)
+class NewCall:
+    """What the trainee states about a recording they hand in."""
+
+    title: str
+    call_type: str
+    jurisdiction: str
+    speakers: str
+    consent: bool
+    source: str = "upload"
+
+
+def store() -> RecordingStore:
+    return LocalRecordingStore(Path(current_app.config["COACH"]["RECORDINGS_DIR"]))
+
+
+def create_call(owner: User, details: NewCall, stream: BinaryIO, filename: str) -> Call:
+    """Validate and store a recording, then queue its transcription."""
+    _check_details(details)
+    extension = _extension(filename)
+    settings = current_app.config["COACH"]
+    with _spooled(stream, settings["MAX_UPLOAD_MB"]) as (temp, size):
+        audio = _decode(temp)
+        limit_s = settings["MAX_CALL_MINUTES"] * 60
+        if audio.duration > limit_s:
+            raise ServiceError(
+                f"The recording is {audio.duration / 60:.0f} minutes long; the limit is "
+                f"{settings['MAX_CALL_MINUTES']} minutes."
+            )
+        sha256 = store().put(temp, extension)
+    call = Call(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        title=details.title.strip()[:120] or "Practice call",
+        call_type=details.call_type,
+        jurisdiction=details.jurisdiction,
+        channels_mode=_channels_mode(audio, details.speakers),
+        consent=True,
+        source=details.source,
+        recording_sha256=sha256,
+        recording_ext=extension,
+        audio_format=f"{audio.container}/{audio.codec}"[:64],
+        size_bytes=size,
+        duration=round(audio.duration, 3),
+        channels=audio.channels,
+        sample_rate=audio.source_rate,
+        status=CallStatus.TRANSCRIBING,
+    )
+    db.session.add(call)
+    db.session.flush()
+    audit.record(owner, "call_uploaded", "call", call.id, seconds=call.duration)
+    db.session.commit()
+    log.info("call %s stored (%.1f s, %d channel(s))", call.id, call.duration, call.channels)
+    job = jobs.enqueue(TRANSCRIBE, {"call_id": call.id}, owner_id=owner.id)
+    call = db.session.get(Call, call.id)
+    call.job_id = job.id
+    db.session.commit()
+    return call
+
+
+def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
+    """Job task: decode the stored recording, transcribe it, store version 1 of the transcript."""
+    call = db.session.get(Call, payload["call_id"])
+    if call is None:
+        raise ServiceError("The call no longer exists.")
+    try:
+        audio = _decode(store().path(call.recording_sha256, call.recording_ext))
+        engine = engines.transcriber(current_app.config["COACH"])
+        transcript = engine.transcribe(audio, call.channels_mode, progress)
+        if not transcript.turns:
+            raise ServiceError(
+                "No speech was found in this recording (it may be silent or too quiet)."
+            )
+    except ServiceError:
+        call.status = CallStatus.FAILED
+        db.session.commit()
+        raise
+    _add_version(call, transcript, origin="asr", author=None, model_id=_model_id(engine))
+    call.status = CallStatus.TRANSCRIBED
+    db.session.commit()
+
+
+def transcribe_path(path: Path, channels: str | None = None) -> Transcript:
+    """Transcribe any file with the configured engine (the CLI's way into the same pipeline)."""
+    from coach.scoring.asr import default_channels
+
+    audio = _decode(path)
+    mode = channels or default_channels(audio)
+    if mode == "stereo" and audio.channels != 2:
+        raise ServiceError(
+            f"Stereo transcription needs a two-channel recording; this one has {audio.channels}."
+        )
+    return engines.transcriber(current_app.config["COACH"]).transcribe(audio, mode)
+
+
+def visible_call(viewer: User, call_id: int) -> Call:
+    """The call if ``viewer`` may see it (owner, their coach, an admin), else NotFound."""
+    call = db.session.get(Call, call_id)
+    if call is None or not access.may_view_user_records(viewer, call.owner):
+        raise NotFound("No such call.")
+    return call
+
+
+def calls_for(viewer: User) -> list[Call]:
+    """Calls the viewer may see, newest first."""
+    query = select(Call).where(Call.organisation_id == viewer.organisation_id)
+    visible = access.visible_user_ids(viewer)
+    if visible is not None:
+        query = query.where(Call.owner_id.in_(visible))
+    return list(db.session.scalars(query.order_by(Call.created_at.desc(), Call.id.desc())))
+
+
+def latest_transcript(call: Call) -> TranscriptVersion | None:
+    return db.session.scalar(
+        select(TranscriptVersion)
+        .where(TranscriptVersion.call_id == call.id)
+        .order_by(TranscriptVersion.version.desc())
+        .limit(1)
+    )
+
+
+def edit_transcript(editor: User, call_id: int, edits: list[dict]) -> TranscriptVersion:
+    """Save a new version with edited turn texts and speakers (scoring reads the latest)."""
+    call = visible_call(editor, call_id)
+    current = latest_transcript(call)
+    if current is None:
+        raise ServiceError("This call has no transcript to edit yet.")
+    transcript = Transcript.model_validate(current.data)
+    turns = list(transcript.turns)
+    if not isinstance(edits, list) or not edits:
+        raise ServiceError("Send a list of turn edits.")
+    for edit in edits:
+        turns = _apply_edit(turns, edit)
+    version = _add_version(
+        call, transcript.model_copy(update={"turns": tuple(turns)}), "edit", editor, None
+    )
+    audit.record(editor, "transcript_edited", "call", call.id, version=version.version)
+    db.session.commit()
+    return version
+
+
+def retry_transcription(actor: User, call_id: int) -> Job:
+    """Re-queue a failed transcription (the owner or an admin)."""
+    call = visible_call(actor, call_id)
+    if call.owner_id != actor.id and not actor.has_role(Role.ADMIN):
+        raise Forbidden("Only the call's owner or an administrator can retry it.")
+    if call.job is None or call.job.status != JobStatus.FAILED:
+        raise ServiceError("Only a failed transcription can be retried.")
+    call.status = CallStatus.TRANSCRIBING
+    db.session.commit()
+    audit.record(actor, "call_retried", "call", call.id)
+    return jobs.retry(call.job.id)
+
+
+def _apply_edit(turns: list[Turn], edit: dict) -> list[Turn]:
+    index = edit.get("index")
+    if not isinstance(index, int) or not 0 <= index < len(turns):
+        raise ServiceError(f"There is no turn {index!r} in this transcript.")
+    turn = turns[index]
+    update: dict = {}
+    if "speaker" in edit:
+        if edit["speaker"] not in ("agent", "debtor"):
+            raise ServiceError("A speaker is either 'agent' or 'debtor'.")
+        update.update(speaker=edit["speaker"], speaker_confidence=1.0)
+    if "text" in edit:
+        text = edit["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise ServiceError(f"Turn {index} cannot be empty.")
+        if text.strip() != turn.text:
+            # Word timings belong to the recognised words; edited text keeps the turn's span.
+            update.update(text=text.strip()[:5000], words=())
+    turns[index] = turn.model_copy(update=update)
+    return turns
+
+
+def _add_version(
+    call: Call, transcript: Transcript, origin: str, author: User | None, model_id: str | None
+) -> TranscriptVersion:
+    current = latest_transcript(call)
+    version = TranscriptVersion(
+        call_id=call.id,
+        version=(current.version + 1) if current else 1,
+        origin=origin,
+        author_id=author.id if author else None,
+        data=transcript.to_json_dict(),
+        model_id=model_id,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def _check_details(details: NewCall) -> None:
+    if not details.consent:
+        raise ServiceError("Confirm that everyone on the recording agreed to be recorded.")
+    if details.call_type not in CALL_TYPES:
+        raise ServiceError("Choose the call type.")
+    if details.jurisdiction not in JURISDICTIONS:
+        raise ServiceError("Choose the jurisdiction: US, UK or IN.")
+    if details.speakers not in SPEAKERS:
+        raise ServiceError("Say who is on the recording.")
+
+
+def _extension(filename: str) -> str:
+    extension = Path(filename or "").suffix.lower().lstrip(".")
+    if extension not in ALLOWED_EXTENSIONS:
+        shown = f".{extension}" if extension else "without an extension"
+        raise ServiceError(
+            f"Coach accepts {', '.join(ALLOWED_EXTENSIONS)} recordings; this file is {shown}."
+        )
+    return extension
+
+
+class _spooled:
+    """Copy an upload to a temporary file, refusing it past the size limit; always cleaned up."""
+
+    def __init__(self, stream: BinaryIO, limit_mb: int) -> None:
+        self.stream, self.limit = stream, limit_mb * 1024 * 1024
+        self.path: Path | None = None
+
+    def __enter__(self) -> tuple[Path, int]:
+        folder = Path(current_app.instance_path) / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, suffix=".upload")
+        self.path = Path(name)
+        size = 0
+        with os.fdopen(fd, "wb") as out:
+            for chunk in iter(lambda: self.stream.read(1 << 20), b""):
+                size += len(chunk)
+                if size > self.limit:
+                    self.path.unlink(missing_ok=True)
+                    raise ServiceError(
+                        f"The file is larger than the {self.limit // (1024 * 1024)} MB limit."
+                    )
+                out.write(chunk)
+        if size == 0:
+            self.path.unlink(missing_ok=True)
+            raise ServiceError("The file is empty.")
+        return self.path, size
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def _decode(path: Path) -> DecodedAudio:
+    try:
+        return decode_audio(path)
+    except AudioError as error:
+        raise ServiceError(str(error)) from None
+
+
+def _channels_mode(audio: DecodedAudio, speakers: str) -> str:
+    from coach.scoring.asr import default_channels
+
+    if default_channels(audio) == "stereo":
+        return "stereo"
+    return "mono2" if speakers == "two" else "mono1"
+
+
+def _model_id(engine: object) -> str:
+    settings = getattr(engine, "settings", None)
+    return f"{settings.backend}:{Path(settings.model_path()).name}" if settings else "unknown"

@@ -1,0 +1,192 @@
+"""Practice calls: capture (record or upload), the call page, transcripts and their edits."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from coach.models import Call, Role
+from coach.scoring.transcript_export import to_text, to_webvtt
+from coach.scoring.types import Transcript
+from coach.services import calls
+from coach.services.errors import NotFound, ServiceError
+from coach.web.access import SIGNED_IN, allow, roles
+from coach.web.forms import ConfirmForm, NewCallForm
+
+bp = Blueprint("calls", __name__, url_prefix="/calls")
+PRACTISE = roles(Role.TRAINEE, Role.COACH)
+
+
+@bp.route("/")
+@allow(SIGNED_IN)
+def index() -> str:
+    return render_template("calls/index.html", calls=calls.calls_for(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(PRACTISE)
+def new() -> str | Response | tuple[str | Response, int]:
+    form = _new_call_form()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if form.validate_on_submit():
+        details = calls.NewCall(
+            title=form.title.data or "",
+            call_type=form.call_type.data,
+            jurisdiction=form.jurisdiction.data,
+            speakers=form.speakers.data,
+            consent=bool(form.consent.data),
+            source="browser" if request.form.get("source") == "browser" else "upload",
+        )
+        upload = form.recording.data
+        try:
+            call = calls.create_call(current_user, details, upload.stream, upload.filename or "")
+        except ServiceError as error:
+            if wants_json:
+                return jsonify(error=str(error)), 400
+            flash(str(error), "error")
+        else:
+            target = url_for("calls.detail", call_id=call.id)
+            return jsonify(redirect=target) if wants_json else redirect(target)
+    elif form.is_submitted() and wants_json:
+        return jsonify(error=_first_error(form)), 400
+    status = 400 if form.is_submitted() else 200
+    return render_template("calls/new.html", form=form, limits=_limits()), status
+
+
+@bp.route("/<int:call_id>")
+@allow(SIGNED_IN)
+def detail(call_id: int) -> str:
+    call = _visible(call_id)
+    version = calls.latest_transcript(call)
+    return render_template(
+        "calls/detail.html",
+        call=call,
+        version=version,
+        transcript=Transcript.model_validate(version.data) if version else None,
+        retry=ConfirmForm(),
+        labels=calls,
+    )
+
+
+@bp.route("/<int:call_id>/status.json")
+@allow(SIGNED_IN)
+def status(call_id: int) -> Response:
+    call = _visible(call_id)
+    job = call.job
+    return jsonify(
+        call_status=call.status.value,
+        job_status=job.status.value if job else None,
+        progress=round(job.progress, 3) if job else 0.0,
+        error=job.error if job else None,
+    )
+
+
+@bp.route("/<int:call_id>/transcript.json")
+@allow(SIGNED_IN)
+def transcript_json(call_id: int) -> Response:
+    version = _transcript_version(call_id)
+    return jsonify(version.data)
+
+
+@bp.route("/<int:call_id>/transcript.<any(txt, vtt):fmt>")
+@allow(SIGNED_IN)
+def transcript_download(call_id: int, fmt: str) -> Response:
+    transcript = Transcript.model_validate(_transcript_version(call_id).data)
+    body, mimetype = (
+        (to_text(transcript), "text/plain") if fmt == "txt" else (to_webvtt(transcript), "text/vtt")
+    )
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="call-{call_id}.{fmt}"'
+    return response
+
+
+@bp.route("/<int:call_id>/transcript", methods=["POST"])
+@allow(SIGNED_IN)
+def edit_transcript(call_id: int) -> tuple[Response, int] | Response:
+    payload = request.get_json(silent=True)
+    edits = payload.get("edits") if isinstance(payload, dict) else None
+    try:
+        version = calls.edit_transcript(current_user, call_id, edits)
+    except NotFound:
+        abort(404)
+    except ServiceError as error:
+        return jsonify(error=str(error)), 400
+    return jsonify(version=version.version, transcript=version.data)
+
+
+@bp.route("/<int:call_id>/audio")
+@allow(SIGNED_IN)
+def audio(call_id: int) -> Response:
+    call = _visible(call_id)
+    path = calls.store().path(call.recording_sha256, call.recording_ext)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, conditional=True, download_name=f"call-{call.id}.{call.recording_ext}")
+
+
+@bp.route("/<int:call_id>/retry", methods=["POST"])
+@allow(SIGNED_IN)
+def retry(call_id: int) -> Response:
+    if ConfirmForm().validate_on_submit():
+        try:
+            calls.retry_transcription(current_user, call_id)
+        except NotFound:
+            abort(404)
+        except ServiceError as error:
+            flash(str(error), "error")
+        else:
+            flash("Transcription queued again.", "success")
+    return redirect(url_for("calls.detail", call_id=call_id))
+
+
+def _visible(call_id: int) -> Call:
+    try:
+        return calls.visible_call(current_user, call_id)
+    except NotFound:
+        abort(404)
+
+
+def _transcript_version(call_id: int):
+    version = calls.latest_transcript(_visible(call_id))
+    if version is None:
+        abort(404)
+    return version
+
+
+def _new_call_form() -> NewCallForm:
+    form = NewCallForm()
+    form.call_type.choices = [SelectChoice(k, v) for k, v in calls.CALL_TYPES.items()]
+    form.jurisdiction.choices = [SelectChoice(k, v) for k, v in calls.JURISDICTIONS.items()]
+    form.speakers.choices = [SelectChoice(k, v) for k, v in calls.SPEAKERS.items()]
+    if not form.is_submitted():
+        form.speakers.data = "two"
+    return form
+
+
+def _limits() -> dict[str, object]:
+    settings = current_app.config["COACH"]
+    return {
+        "mb": settings["MAX_UPLOAD_MB"],
+        "minutes": settings["MAX_CALL_MINUTES"],
+        "extensions": ", ".join(calls.ALLOWED_EXTENSIONS),
+    }
+
+
+def _first_error(form: NewCallForm) -> str:
+    for field in form:
+        if field.errors:
+            return f"{field.label.text}: {field.errors[0]}"
+    return "The form could not be read; reload the page and try again."
