@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import current_app
@@ -138,6 +139,52 @@ def calls_transcribe(path: Path, channels: str | None, as_json: bool) -> None:
         sys.stdout.write("\n")
     else:
         click.echo(to_text(transcript), nl=False)
+
+
+@coach_group.command("score")
+@click.argument("transcript", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--jurisdiction",
+    default="US",
+    show_default=True,
+    help="US (FDCPA / Reg F), UK (FCA CONC 7) or IN (RBI).",
+)
+@click.option(
+    "--metadata",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON with call_type, local_time, attempts_last_7_days, debt_time_barred, …",
+)
+@click.option(
+    "--batch",
+    type=click.File("r", encoding="utf-8"),
+    help='JSONL, one {"transcript", "jurisdiction", "metadata"} per line ("-" = stdin).',
+)
+@click.option("--scorecard", default="default", show_default=True)
+@with_appcontext
+def score_command(
+    transcript: Path | None,
+    jurisdiction: str,
+    metadata: Path | None,
+    batch: TextIO | None,
+    scorecard: str,
+) -> None:
+    """Print the scorecard of a transcript JSON file (or one per line with --batch)."""
+    from coach.scoring.batch import score_batch, score_file
+    from coach.services.engines import scoring_models
+
+    if (transcript is None) == (batch is None):
+        raise click.UsageError("Give a TRANSCRIPT file or --batch IN.jsonl (not both).")
+    models = scoring_models(current_app.config["COACH"], current_app.instance_path)
+    if batch is not None:
+        for line in score_batch(batch, models, scorecard):
+            click.echo(line)
+        return
+    try:
+        result = score_file(transcript, jurisdiction.upper(), metadata, models, scorecard)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    json.dump(result, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
 
 
 @coach_group.group("jobs")

@@ -30,7 +30,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    def skip_empty(_context, _revision, directives):  # noqa: ANN001
+    def skip_empty(_context, _revision, directives):
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
             directives[:] = []
             log.info("No changes in schema detected.")

@@ -1,7 +1,7 @@
 """Persistence models (SQLAlchemy 2.0 typed mappings). Models never commit."""
 
 from coach.models.audit import AuditEntry
-from coach.models.call import Call, CallStatus, TranscriptVersion
+from coach.models.call import Call, CallScore, CallStatus, TranscriptVersion
 from coach.models.job import Job, JobStatus
 from coach.models.organisation import Organisation, Team, TeamMember
 from coach.models.user import Role, User, UserRole
@@ -9,6 +9,7 @@ from coach.models.user import Role, User, UserRole
 __all__ = [
     "AuditEntry",
     "Call",
+    "CallScore",
     "CallStatus",
     "Job",
     "JobStatus",

@@ -56,10 +56,12 @@ class Call(Base):
         string_enum(CallStatus), default=CallStatus.TRANSCRIBING
     )
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    score_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     owner: Mapped[User] = relationship()
-    job: Mapped[Job | None] = relationship()
+    job: Mapped[Job | None] = relationship(foreign_keys=[job_id])
+    score_job: Mapped[Job | None] = relationship(foreign_keys=[score_job_id])
 
 
 class TranscriptVersion(Base):
@@ -75,4 +77,17 @@ class TranscriptVersion(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     model_id: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CallScore(Base):
+    """A scorecard of one transcript version; re-scoring appends, the latest is shown."""
+
+    __tablename__ = "call_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    transcript_version: Mapped[int] = mapped_column(Integer)
+    total: Mapped[float] = mapped_column(Float)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -96,6 +96,9 @@ class SentenceEncoder:
         if self._model is None:
             # Offline by construction: a local folder, and the hub client told not to try.
             os.environ["HF_HUB_OFFLINE"] = "1"
+            # Worker logs and CLI stderr are for messages, not weight-loading progress bars.
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
             from sentence_transformers import SentenceTransformer
 
             self._model = SentenceTransformer(

@@ -111,6 +111,7 @@ def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
     _add_version(call, transcript, origin="asr", author=None, model_id=_model_id(engine))
     call.status = CallStatus.TRANSCRIBED
     db.session.commit()
+    _queue_scoring(call, call.owner_id)
 
 
 def transcribe_path(path: Path, channels: str | None = None) -> Transcript:
@@ -143,6 +144,14 @@ def calls_for(viewer: User) -> list[Call]:
     return list(db.session.scalars(query.order_by(Call.created_at.desc(), Call.id.desc())))
 
 
+def calls_of(viewer: User, subject: User) -> list[Call]:
+    """``subject``'s calls, when ``viewer`` may see their records (else none)."""
+    if not access.may_view_user_records(viewer, subject):
+        return []
+    query = select(Call).where(Call.owner_id == subject.id)
+    return list(db.session.scalars(query.order_by(Call.created_at.desc(), Call.id.desc())))
+
+
 def latest_transcript(call: Call) -> TranscriptVersion | None:
     return db.session.scalar(
         select(TranscriptVersion)
@@ -169,6 +178,7 @@ def edit_transcript(editor: User, call_id: int, edits: list[dict]) -> Transcript
     )
     audit.record(editor, "transcript_edited", "call", call.id, version=version.version)
     db.session.commit()
+    _queue_scoring(call, editor.id)
     return version
 
 
@@ -289,6 +299,13 @@ def _channels_mode(audio: DecodedAudio, speakers: str) -> str:
     if default_channels(audio) == "stereo":
         return "stereo"
     return "mono2" if speakers == "two" else "mono1"
+
+
+def _queue_scoring(call: Call, owner_id: int) -> None:
+    """Every new transcript version gets a scorecard (imported here: scoring builds on calls)."""
+    from coach.services.scoring import queue_scoring
+
+    queue_scoring(call, owner_id)
 
 
 def _model_id(engine: object) -> str:

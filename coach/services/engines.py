@@ -31,3 +31,21 @@ def transcriber(config: Mapping[str, Any]) -> Transcriber:
         if settings not in _transcribers:
             _transcribers[settings] = make_transcriber(settings)
         return _transcribers[settings]
+
+
+_scoring_models: dict[tuple[str, str], Any] = {}
+
+
+def scoring_models(config: Mapping[str, Any], instance_path: str) -> Any:
+    """The shared scoring models (encoder, tone head, rule packs, scorecards), loaded once."""
+    from pathlib import Path
+
+    from coach.scoring.engine import load_scoring_models
+
+    key = (config["CONTENT_DIR"], instance_path)
+    with _lock:
+        if key not in _scoring_models:
+            _scoring_models[key] = load_scoring_models(
+                Path(config["CONTENT_DIR"]), Path(instance_path) / "model-cache"
+            )
+        return _scoring_models[key]

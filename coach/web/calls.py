@@ -21,7 +21,7 @@ from wtforms import SelectChoice
 from coach.models import Call, Role
 from coach.scoring.transcript_export import to_text, to_webvtt
 from coach.scoring.types import Transcript
-from coach.services import calls
+from coach.services import calls, scoring
 from coach.services.errors import NotFound, ServiceError
 from coach.web.access import SIGNED_IN, allow, roles
 from coach.web.forms import ConfirmForm, NewCallForm
@@ -71,26 +71,47 @@ def new() -> str | Response | tuple[str | Response, int]:
 def detail(call_id: int) -> str:
     call = _visible(call_id)
     version = calls.latest_transcript(call)
+    score = scoring.latest_score(call)
     return render_template(
         "calls/detail.html",
         call=call,
         version=version,
         transcript=Transcript.model_validate(version.data) if version else None,
+        score=score.data if score else None,
+        score_version=score.transcript_version if score else None,
+        turn_notes=_turn_notes(score.data) if score else {},
         retry=ConfirmForm(),
         labels=calls,
     )
+
+
+@bp.route("/<int:call_id>/rescore", methods=["POST"])
+@allow(SIGNED_IN)
+def rescore(call_id: int) -> Response:
+    if ConfirmForm().validate_on_submit():
+        try:
+            scoring.request_rescore(current_user, call_id)
+        except NotFound:
+            abort(404)
+        except ServiceError as error:
+            flash(str(error), "error")
+        else:
+            flash("Scoring queued.", "success")
+    return redirect(url_for("calls.detail", call_id=call_id))
 
 
 @bp.route("/<int:call_id>/status.json")
 @allow(SIGNED_IN)
 def status(call_id: int) -> Response:
     call = _visible(call_id)
-    job = call.job
+    job, score_job = call.job, call.score_job
     return jsonify(
         call_status=call.status.value,
         job_status=job.status.value if job else None,
         progress=round(job.progress, 3) if job else 0.0,
         error=job.error if job else None,
+        scoring_status=score_job.status.value if score_job else None,
+        scoring_error=score_job.error if score_job else None,
     )
 
 
@@ -150,6 +171,18 @@ def retry(call_id: int) -> Response:
         else:
             flash("Transcription queued again.", "success")
     return redirect(url_for("calls.detail", call_id=call_id))
+
+
+def _turn_notes(scorecard: dict) -> dict[int, dict]:
+    """Per transcript turn: its tone and the findings quoting it, for highlighting."""
+    notes: dict[int, dict] = {}
+    for turn in scorecard.get("turns", []):
+        notes[turn["index"]] = {"tone": turn.get("tone"), "findings": []}
+    for position, finding in enumerate(scorecard.get("findings", [])):
+        if finding.get("turn") is not None:
+            notes.setdefault(finding["turn"], {"tone": None, "findings": []})
+            notes[finding["turn"]]["findings"].append({**finding, "anchor": f"finding-{position}"})
+    return notes
 
 
 def _visible(call_id: int) -> Call:

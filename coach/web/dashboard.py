@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from coach.models import Role
-from coach.services import access, overview
+from coach.services import access, calls, overview
 from coach.services.errors import NotFound
 from coach.web.access import SIGNED_IN, allow, roles
 
@@ -47,4 +47,6 @@ def person(user_id: int) -> str:
         subject = access.visible_user(current_user, user_id)
     except NotFound:
         abort(404)
-    return render_template("dashboard/person.html", person=subject)
+    return render_template(
+        "dashboard/person.html", person=subject, calls=calls.calls_of(current_user, subject)
+    )

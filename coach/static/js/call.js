@@ -24,7 +24,23 @@
     setTimeout(poll, 500);
   }
 
+  if (document.getElementById("scoring-pending")) {
+    const pollScore = async () => {
+      try {
+        const response = await fetch(root.dataset.statusUrl, { headers: { Accept: "application/json" } });
+        const state = await response.json();
+        if (state.scoring_status === "done" || state.scoring_status === "failed") { window.location.reload(); return; }
+      } catch (err) { /* try again below */ }
+      setTimeout(pollScore, 1500);
+    };
+    setTimeout(pollScore, 1000);
+  }
+
   const player = document.getElementById("player");
+  document.querySelectorAll("a.seek").forEach((link) => link.addEventListener("click", () => {
+    const turn = document.getElementById("turn-" + link.dataset.turn);
+    if (turn && turn.dataset.start !== "") player.currentTime = Number(turn.dataset.start);
+  }));
   const list = document.getElementById("transcript");
   if (!list) return;
   const turns = Array.from(list.querySelectorAll(".turn"));

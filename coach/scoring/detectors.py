@@ -1,0 +1,324 @@
+"""Detector types, keyed by a rule's ``detection[].type`` in :data:`RULE_TYPES`.
+
+Each detector is its own frozen spec model (what the YAML says) with an ``evaluate`` method
+(what it means for one call). Adding a detector type is one class plus one registry entry.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterator
+from typing import Annotated, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from coach.scoring.context import CallContext, Hit, Status, TurnView, Verdict
+from coach.scoring.detector_base import (
+    ClockTime,
+    Detector,
+    MetadataCondition,
+    Patterns,
+    evidence,
+)
+from coach.scoring.metadata import CallMetadata, MetadataField, clock_minutes
+from coach.scoring.negation import is_truthful_conditional
+
+DEFAULT_PROHIBITED_THRESHOLD = 0.8
+DEFAULT_DISCLOSURE_THRESHOLD = 0.72
+
+
+class Phrase(Detector):
+    """A prohibited statement in an agent turn: patterns first, then semantic exemplars."""
+
+    pattern_fields: ClassVar[tuple[str, ...]] = ("patterns", "exceptions")
+    exemplar_fields: ClassVar[tuple[str, ...]] = ("exemplars",)
+
+    type: Literal["phrase"]
+    patterns: Patterns = ()
+    exceptions: Patterns = ()
+    negation: bool = True
+    conditional: Literal["allow", "deny"] = "deny"
+    exemplars: tuple[str, ...] = ()
+    threshold: float = Field(default=DEFAULT_PROHIBITED_THRESHOLD, gt=0, le=1)
+    status: Literal["violation", "suspected"] = "violation"
+    confirm: MetadataCondition | None = None
+
+    def evaluate(self, ctx: CallContext, negatives: tuple[str, ...]) -> Verdict:
+        state = self.confirm.state(ctx.metadata) if self.confirm else "met"
+        if state == "unknown" and self.confirm and self.confirm.when_missing == "not_assessable":
+            return Verdict(unassessable=f"needs call metadata {self.confirm.field}")
+        if state == "unmet":
+            return Verdict()
+        status: Status = self.status
+        note = ""
+        if state == "unknown" and self.confirm:
+            status, note = "suspected", f"Needs call metadata {self.confirm.field} to confirm."
+        hits = [
+            Hit(status, hit.turn, hit.span, " ".join(filter(None, (hit.note, note))))
+            for turn in ctx.agent_turns()
+            if (hit := self._turn_hit(ctx, turn, negatives))
+        ]
+        return Verdict(hits=tuple(hits))
+
+    def _turn_hit(self, ctx: CallContext, turn: TurnView, negatives: tuple[str, ...]) -> Hit | None:
+        hit = evidence(
+            ctx,
+            turn,
+            self.patterns,
+            negation=self.negation,
+            exceptions=self.exceptions,
+            conditional_allowed=self.conditional == "allow",
+        )
+        if hit or not self.exemplars:
+            return hit
+        span = ctx.semantic_hit(turn, self.exemplars, negatives, self.threshold, skip_denials=True)
+        if span is None:
+            return None
+        text = turn.norm.text[slice(*span)]
+        if any(p.search(text) for p in ctx.patterns(self.exceptions)):
+            return None
+        if self.conditional == "allow" and is_truthful_conditional(text):
+            return None
+        return Hit("violation", turn.index, span, "Matched by meaning (paraphrase).")
+
+
+class Concept(BaseModel):
+    """One part of a required disclosure, e.g. "debt collector" or "information used"."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    patterns: Patterns = Field(min_length=1)
+    initial_only: bool = False
+
+
+class RequiredDisclosure(Detector):
+    """Something the agent must say, by a deadline: the opening, before account details, or
+    at any point in the call."""
+
+    exemplar_fields: ClassVar[tuple[str, ...]] = ("exemplars",)
+
+    type: Literal["required_disclosure"]
+    not_if_debtor_says: Patterns = ()
+    concepts: tuple[Concept, ...] = Field(min_length=1)
+    exemplars: tuple[str, ...] = ()
+    threshold: float = Field(default=DEFAULT_DISCLOSURE_THRESHOLD, gt=0, le=1)
+    deadline: Literal["opening", "before_account", "call"] = "call"
+    opening_turns: int = Field(default=2, ge=1)
+    account_details: Patterns = ()
+    call_types: tuple[Literal["initial", "follow_up"], ...] = ("initial", "follow_up")
+    needs_call_type: bool = False
+
+    def pattern_lists(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        yield "account_details", self.account_details
+        yield "not_if_debtor_says", self.not_if_debtor_says
+        for i, concept in enumerate(self.concepts):
+            yield f"concepts.{i}.patterns", concept.patterns
+
+    def evaluate(self, ctx: CallContext, negatives: tuple[str, ...]) -> Verdict:
+        if self.needs_call_type and ctx.metadata.call_type is None:
+            return Verdict(unassessable="needs call metadata call_type")
+        call_type = ctx.metadata.call_type or "initial"
+        agent = list(ctx.agent_turns())
+        if call_type not in self.call_types or not agent or self._not_owed(ctx):
+            return Verdict()
+        concepts = [c for c in self.concepts if call_type == "initial" or not c.initial_only]
+        met: dict[int, int] = {}
+        for turn in agent:
+            for i, concept in enumerate(concepts):
+                if i not in met and ctx.search(turn, concept.patterns):
+                    met[i] = turn.index
+            if len(met) < len(concepts) and ctx.semantic_hit(
+                turn, self.exemplars, (), self.threshold, skip_denials=False
+            ):
+                met = dict.fromkeys(range(len(concepts)), turn.index)
+            if len(met) == len(concepts):
+                break
+        deadline = self._deadline(ctx, agent)
+        if len(met) < len(concepts):
+            return Verdict(hits=(Hit("missing", note="It was never said in this call."),))
+        done_at = max(met.values())
+        satisfied = tuple(sorted(set(met.values())))
+        if deadline is not None and done_at > deadline:
+            note = f"It came only at turn {done_at}, after the deadline (turn {deadline})."
+            return Verdict(hits=(Hit("missing", note=note),), satisfied_by=satisfied)
+        return Verdict(satisfied_by=satisfied)
+
+    def _not_owed(self, ctx: CallContext) -> bool:
+        """True when the answerer is not the consumer (a third party is owed no disclosure)."""
+        if not self.not_if_debtor_says:
+            return False
+        if ctx.metadata.right_party_confirmed is False:
+            return True
+        debtor = (t for t in ctx.turns if t.speaker == "debtor")
+        return any(ctx.search(t, self.not_if_debtor_says) for t in debtor)
+
+    def _deadline(self, ctx: CallContext, agent: list[TurnView]) -> int | None:
+        if self.deadline == "opening":
+            return agent[min(self.opening_turns, len(agent)) - 1].index
+        if self.deadline == "before_account":
+            return next((t.index for t in agent if ctx.search(t, self.account_details)), None)
+        return None
+
+
+class VerificationSequence(Detector):
+    """Right-party verification must come before anything that reveals the debt."""
+
+    pattern_fields: ClassVar[tuple[str, ...]] = ("request", "confirm", "deny", "disclosure")
+
+    type: Literal["sequence"]
+    request: Patterns = Field(min_length=1)
+    confirm: Patterns = Field(min_length=1)
+    deny: Patterns = ()
+    disclosure: Patterns = Field(min_length=1)
+
+    def evaluate(self, ctx: CallContext, negatives: tuple[str, ...]) -> Verdict:
+        if ctx.metadata.right_party_confirmed:
+            return Verdict()
+        can_verify = ctx.metadata.right_party_confirmed is None
+        asked = False
+        for turn in ctx.turns:
+            if turn.speaker == "agent":
+                hit = evidence(ctx, turn, self.disclosure)
+                if hit:
+                    note = "The debt was revealed before the person confirmed their identity."
+                    return Verdict(hits=(Hit("violation", hit.turn, hit.span, note),))
+                asked = asked or ctx.search(turn, self.request) is not None
+            elif (
+                asked
+                and can_verify
+                and ctx.search(turn, self.confirm)
+                and not ctx.search(turn, self.deny)
+            ):
+                return Verdict()
+        return Verdict()
+
+
+class TriggerResponse(Detector):
+    """Debtor words (or a metadata fact) that oblige a response in later agent turns."""
+
+    pattern_fields: ClassVar[tuple[str, ...]] = ("triggers", "forbidden", "excuse", "required")
+    exemplar_fields: ClassVar[tuple[str, ...]] = ("required_exemplars",)
+
+    type: Literal["trigger_response"]
+    triggers: Patterns = Field(min_length=1)
+    metadata_trigger: MetadataCondition | None = None
+    forbidden: Patterns = ()
+    excuse: Patterns = ()
+    window: int | None = Field(default=None, ge=1)
+    required: Patterns = ()
+    required_exemplars: tuple[str, ...] = ()
+    threshold: float = Field(default=DEFAULT_DISCLOSURE_THRESHOLD, gt=0, le=1)
+    status: Literal["violation", "suspected"] = "violation"
+
+    def evaluate(self, ctx: CallContext, negatives: tuple[str, ...]) -> Verdict:
+        start = self._trigger_turn(ctx)
+        if start is None:
+            return Verdict()
+        after = list(ctx.agent_turns(after=start))
+        if not after:
+            return Verdict()
+        where = "from the start (metadata)" if start < 0 else f"at turn {start}"
+        hits: list[Hit] = []
+        watched = after[: self.window] if self.window else after
+        for turn in watched:
+            if self.excuse and ctx.search(turn, self.excuse):
+                continue
+            hit = evidence(ctx, turn, self.forbidden)
+            if hit:
+                note = f"The debtor's words {where} called for a different response."
+                hits.append(Hit(self.status, hit.turn, hit.span, note))
+        satisfied: tuple[int, ...] = ()
+        if self.required or self.required_exemplars:
+            answer = next((t.index for t in after if self._answers(ctx, t)), None)
+            if answer is None:
+                note = f"No appropriate response followed the debtor's words {where}."
+                hits.append(Hit("missing", note=note))
+            else:
+                satisfied = (answer,)
+        return Verdict(hits=tuple(hits), satisfied_by=satisfied)
+
+    def _trigger_turn(self, ctx: CallContext) -> int | None:
+        if self.metadata_trigger and self.metadata_trigger.state(ctx.metadata) == "met":
+            return -1
+        # Debtor triggers are read without negation handling: "no, wrong number" and
+        # "I can't afford it" carry their meaning in the negation itself.
+        debtor = (t for t in ctx.turns if t.speaker == "debtor")
+        return next((t.index for t in debtor if ctx.search(t, self.triggers)), None)
+
+    def _answers(self, ctx: CallContext, turn: TurnView) -> bool:
+        if evidence(ctx, turn, self.required):
+            return True
+        return bool(
+            ctx.semantic_hit(turn, self.required_exemplars, (), self.threshold, skip_denials=True)
+        )
+
+
+class _MetadataCheck(Detector):
+    """Shared handling for rules decided by metadata, with transcript hints as suspicion."""
+
+    pattern_fields: ClassVar[tuple[str, ...]] = ("evidence",)
+    needs: ClassVar[MetadataField]
+
+    evidence: Patterns = ()
+
+    def evaluate(self, ctx: CallContext, negatives: tuple[str, ...]) -> Verdict:
+        if getattr(ctx.metadata, self.needs) is None:
+            turns = ctx.agent_turns()
+            hint = next(filter(None, (evidence(ctx, t, self.evidence) for t in turns)), None)
+            if hint is None:
+                return Verdict(unassessable=f"needs call metadata {self.needs}")
+            note = f"Suspected from the agent's words; call metadata {self.needs} would confirm."
+            return Verdict(hits=(Hit("suspected", hint.turn, hint.span, note),))
+        problem = self.breach(ctx.metadata)
+        return Verdict(hits=(Hit("violation", note=problem),)) if problem else Verdict()
+
+    @abstractmethod
+    def breach(self, metadata: CallMetadata) -> str | None:
+        """Why the metadata shows a breach, or ``None``."""
+
+
+class CallHours(_MetadataCheck):
+    """The call must fall inside the permitted local-time window."""
+
+    needs: ClassVar[MetadataField] = "local_time"
+
+    type: Literal["call_hours"]
+    earliest: ClockTime
+    latest: ClockTime
+
+    def breach(self, metadata: CallMetadata) -> str | None:
+        minutes = metadata.minutes()
+        assert minutes is not None
+        if clock_minutes(self.earliest) <= minutes <= clock_minutes(self.latest):
+            return None
+        window = f"{self.earliest}-{self.latest}"
+        return f"The call was at {metadata.local_time} local time, outside {window}."
+
+
+class AttemptLimit(_MetadataCheck):
+    """No more call attempts in seven days than the limit."""
+
+    needs: ClassVar[MetadataField] = "attempts_last_7_days"
+
+    type: Literal["attempt_limit"]
+    max_attempts: int = Field(ge=1)
+
+    def breach(self, metadata: CallMetadata) -> str | None:
+        attempts = metadata.attempts_last_7_days
+        assert attempts is not None
+        if attempts <= self.max_attempts:
+            return None
+        return f"{attempts} call attempts in the last 7 days (limit {self.max_attempts})."
+
+
+RULE_TYPES: dict[str, type[Detector]] = {
+    "phrase": Phrase,
+    "required_disclosure": RequiredDisclosure,
+    "sequence": VerificationSequence,
+    "trigger_response": TriggerResponse,
+    "call_hours": CallHours,
+    "attempt_limit": AttemptLimit,
+}
+
+# The YAML ``type`` picks the spec class; errors then name the offending field's path.
+DetectorSpec = Annotated[Union[tuple(RULE_TYPES.values())], Field(discriminator="type")]  # noqa: UP007

@@ -1,0 +1,91 @@
+"""Scoring practice calls: a job after transcription (and after edits), the latest scorecard."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import select
+
+from coach import jobs
+from coach.extensions import db
+from coach.models import Call, CallScore, Job, User
+from coach.scoring.audio import AudioError, decode_audio
+from coach.scoring.types import Transcript
+from coach.services import audit, engines
+from coach.services.calls import latest_transcript, store, visible_call
+from coach.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+SCORE = "score_call"
+
+
+def queue_scoring(call: Call, owner_id: int | None) -> Job:
+    """Queue a scorecard of the call's latest transcript version."""
+    job = jobs.enqueue(SCORE, {"call_id": call.id}, owner_id=owner_id)
+    call = db.session.get(Call, call.id)
+    call.score_job_id = job.id
+    db.session.commit()
+    return job
+
+
+def request_rescore(actor: User, call_id: int) -> Job:
+    """Score again on demand (e.g. after a transcript edit or a rule-pack update)."""
+    call = visible_call(actor, call_id)
+    if latest_transcript(call) is None:
+        raise ServiceError("This call has no transcript to score yet.")
+    audit.record(actor, "call_rescored", "call", call.id)
+    db.session.commit()
+    return queue_scoring(call, actor.id)
+
+
+def score_task(payload: dict, progress: Callable[[float], None]) -> None:
+    """Job task: score the latest transcript version and append a CallScore."""
+    call = db.session.get(Call, payload["call_id"])
+    if call is None:
+        raise ServiceError("The call no longer exists.")
+    version = latest_transcript(call)
+    if version is None:
+        raise ServiceError("The call has no transcript to score.")
+    models = engines.scoring_models(current_app.config["COACH"], current_app.instance_path)
+    progress(0.3)
+    from coach.scoring.engine import score_transcript
+
+    try:
+        scorecard = score_transcript(
+            Transcript.model_validate(version.data),
+            call.jurisdiction,
+            {"call_type": call.call_type},
+            models,
+            audio=_mono_audio(call),
+        )
+    except ValueError as error:
+        raise ServiceError(f"The call could not be scored: {error}") from None
+    db.session.add(
+        CallScore(
+            call_id=call.id,
+            transcript_version=version.version,
+            total=float(scorecard["total"]),
+            data=scorecard,
+        )
+    )
+    db.session.commit()
+    log.info("call %s scored (transcript v%s)", call.id, version.version)
+
+
+def _mono_audio(call: Call) -> np.ndarray | None:
+    """The recording as 16 kHz mono samples for prosody; None if it cannot be read any more."""
+    try:
+        return decode_audio(store().path(call.recording_sha256, call.recording_ext)).mono()
+    except (AudioError, ValueError):
+        log.warning("call %s: recording unreadable, scoring without prosody", call.id)
+        return None
+
+
+def latest_score(call: Call) -> CallScore | None:
+    return db.session.scalar(
+        select(CallScore).where(CallScore.call_id == call.id).order_by(CallScore.id.desc()).limit(1)
+    )

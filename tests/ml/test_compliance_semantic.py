@@ -1,0 +1,79 @@
+"""Semantic rule matching with the real sentence encoder: paraphrases and veiled threats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.scoring.compliance import assess_compliance
+from coach.scoring.rules import check_rule_examples, load_rule_packs
+from coach.scoring.text import load_default_encoder
+from coach.scoring.types import Transcript, Turn
+
+pytestmark = pytest.mark.ml
+
+RULES_DIR = Path(__file__).resolve().parents[2] / "content" / "rules"
+MIRANDA = "US-FDCPA-1692e11-MINI-MIRANDA"
+VIOLENCE = "US-FDCPA-1692d1-THREAT-VIOLENCE-HARM"
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return load_default_encoder()
+
+
+@pytest.fixture(scope="module")
+def packs():
+    return load_rule_packs(RULES_DIR)
+
+
+def call(*lines: str) -> Transcript:
+    turns = []
+    for line in lines:
+        speaker, text = line.split(":", 1)
+        turns.append(Turn(speaker=speaker.strip(), text=text.strip()))
+    return Transcript(turns=tuple(turns))
+
+
+def rule_ids(result) -> set[str]:
+    return {f.rule_id for f in result.findings}
+
+
+def test_paraphrased_mini_miranda_is_credited_by_meaning(encoder, packs):
+    transcript = call(
+        "agent: Hi, is this John Carter?",
+        "debtor: Yes.",
+        "agent: Hi John, Dana with Apex Recovery here. I'm a debt collector, and anything you "
+        "share with me goes toward collecting this debt.",
+        "agent: Your balance with Capital Bank is $300.",
+    )
+    patterns_only = assess_compliance(transcript, "US", packs)
+    with_encoder = assess_compliance(transcript, "US", packs, encoder=encoder)
+    assert MIRANDA in rule_ids(patterns_only)
+    assert MIRANDA not in rule_ids(with_encoder)
+    assert MIRANDA in with_encoder.satisfies[2]
+    assert with_encoder.model_ids == (encoder.model_id,)
+
+
+def test_veiled_threat_is_caught_by_meaning(encoder, packs):
+    transcript = call("agent: Shame if something bad happened to your car, isn't it?")
+    assert VIOLENCE not in rule_ids(assess_compliance(transcript, "US", packs))
+    result = assess_compliance(transcript, "US", packs, encoder=encoder)
+    [finding] = [f for f in result.findings if f.rule_id == VIOLENCE]
+    assert finding.status == "violation"
+    assert finding.quote == "Shame if something bad happened to your car, isn't it"
+
+
+def test_reassurance_is_not_mistaken_for_a_threat(encoder, packs):
+    transcript = call(
+        "agent: Nobody is going to hurt you or your car, don't worry.",
+        "agent: Let's find a payment plan that works for your family.",
+    )
+    result = assess_compliance(transcript, "US", packs, encoder=encoder)
+    assert VIOLENCE not in rule_ids(result)
+
+
+def test_every_pack_passes_its_own_examples_with_the_encoder(encoder, packs):
+    for pack in (p for ps in packs.values() for p in ps):
+        assert check_rule_examples(pack, encoder) == [], pack.pack
