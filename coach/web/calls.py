@@ -60,6 +60,8 @@ def new() -> str | Response | tuple[str | Response, int]:
         else:
             target = url_for("calls.detail", call_id=call.id)
             return jsonify(redirect=target) if wants_json else redirect(target)
+        finally:
+            upload.close()  # the spooled request file, not left to the garbage collector
     elif form.is_submitted() and wants_json:
         return jsonify(error=_first_error(form)), 400
     status = 400 if form.is_submitted() else 200
