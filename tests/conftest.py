@@ -6,14 +6,18 @@ created for this test session, with the real migrations applied.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
+import werkzeug.test
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -43,13 +47,66 @@ def _drop_postgres_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _in_memory_test_request_bodies() -> Iterator[None]:
+    """Werkzeug's test client spools multipart bodies over 500 KB to a temporary file it never
+    closes (a ResourceWarning, an error here); build them in memory instead."""
+    original = werkzeug.test.stream_encode_multipart
+    werkzeug.test.stream_encode_multipart = functools.partial(original, use_tempfile=False)
+    yield
+    werkzeug.test.stream_encode_multipart = original
+
+
+@dataclass(frozen=True)
+class TestAudio:
+    """Small re-encodings of the shared recordings (uploads under werkzeug's 500 KB spool)."""
+
+    speech: Path  # jfk.flac as 16 kHz mono FLAC, ~11 s of real speech
+    stereo_call: Path  # practice_call_60s_stereo.flac as 32 kbit/s Opus in Ogg
+
+
+@pytest.fixture(scope="session")
+def test_audio(tmp_path_factory: pytest.TempPathFactory) -> TestAudio:
+    folder = tmp_path_factory.mktemp("audio")
+    testdata = SHARED_DIR / "testdata"
+    speech, stereo = folder / "jfk16k.flac", folder / "call.ogg"
+    subprocess.run(
+        ["sox", str(testdata / "jfk.flac"), "-r", "16000", "-c", "1", "-b", "16", str(speech)],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-i",
+            str(testdata / "practice_call_60s_stereo.flac"),
+            "-c:a",
+            "libopus",
+            "-b:a",
+            "32k",
+            str(stereo),
+        ],
+        check=True,
+    )
+    return TestAudio(speech=speech, stereo_call=stereo)
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
 @pytest.fixture(scope="session")
-def _app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One head cache for both backends' apps: the tone heads train once per test run."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
+@pytest.fixture(scope="session")
+def _app(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, model_cache: Path
+) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp(f"instance-{backend}")
     pg_name = None
     if backend == "postgresql":
@@ -62,6 +119,7 @@ def _app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fla
             "DATABASE_URL": url,
             "JOB_RUNNER": "inline",
             "PASSWORD_HASH_COST": "low",
+            "MODEL_CACHE_DIR": str(model_cache),
         }
     )
     app.config["TESTING"] = True

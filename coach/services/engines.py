@@ -21,6 +21,7 @@ def asr_settings(config: Mapping[str, Any]) -> AsrSettings:
         device=device,
         compute_type="int8" if device == "cpu" else "float16",
         swap_channels=config["ASR_SWAP_CHANNELS"],
+        beam_size=config["ASR_BEAM_SIZE"],
     )
 
 
@@ -34,18 +35,27 @@ def transcriber(config: Mapping[str, Any]) -> Transcriber:
 
 
 _scoring_models: dict[tuple[str, str], Any] = {}
+_encoders: dict[str, Any] = {}
 
 
 def scoring_models(config: Mapping[str, Any], instance_path: str) -> Any:
-    """The shared scoring models (encoder, tone head, rule packs, scorecards), loaded once."""
+    """The shared scoring models (encoder, tone head, rule packs, scorecards), loaded once.
+
+    The sentence encoder is shared by every app in the process; the heads train once into
+    ``COACH_MODEL_CACHE_DIR`` (default ``instance/model-cache``) and load from there after.
+    """
     from pathlib import Path
 
     from coach.scoring.engine import load_scoring_models
+    from coach.scoring.text import load_default_encoder
 
-    key = (config["CONTENT_DIR"], instance_path)
+    cache_dir = config["MODEL_CACHE_DIR"] or str(Path(instance_path) / "model-cache")
+    key = (config["CONTENT_DIR"], cache_dir)
     with _lock:
+        if "default" not in _encoders:
+            _encoders["default"] = load_default_encoder()
         if key not in _scoring_models:
             _scoring_models[key] = load_scoring_models(
-                Path(config["CONTENT_DIR"]), Path(instance_path) / "model-cache"
+                Path(config["CONTENT_DIR"]), Path(cache_dir), encoder=_encoders["default"]
             )
         return _scoring_models[key]

@@ -59,3 +59,9 @@ def live_server(_app: Flask) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: str) -> str:
+    """pytest-playwright's base URL is the live server (replaces pytest-base-url's fixture)."""
+    return live_server

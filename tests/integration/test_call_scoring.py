@@ -4,40 +4,53 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from coach.extensions import db
 from coach.models import Call, CallScore
-from tests.conftest import SHARED_DIR
 from tests.helpers import csrf_token
 
 pytestmark = pytest.mark.ml
-STEREO_CALL = SHARED_DIR / "testdata" / "practice_call_60s_stereo.flac"
 
 
-def _upload_stereo(client: FlaskClient) -> str:
-    response = client.post("/calls/new", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/calls/new"), "title": "Hardship call",
-        "call_type": "initial", "jurisdiction": "US", "speakers": "two", "consent": "y",
-        "recording": (io.BytesIO(STEREO_CALL.read_bytes()), "call.flac"),
-    })
+def _upload_stereo(client: FlaskClient, recording: Path) -> str:
+    response = client.post(
+        "/calls/new",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_token(client, "/calls/new"),
+            "title": "Hardship call",
+            "call_type": "initial",
+            "jurisdiction": "US",
+            "speakers": "two",
+            "consent": "y",
+            "recording": (io.BytesIO(recording.read_bytes()), "call.ogg"),
+        },
+    )
     assert response.status_code == 302
     return response.headers["Location"]
 
 
-def test_transcribed_call_gets_an_explained_scorecard(client: FlaskClient, sign_in_as,  # noqa: ANN001
-                                                      app) -> None:  # noqa: ANN001
+def test_transcribed_call_gets_an_explained_scorecard(
+    client: FlaskClient, sign_in_as, app, test_audio
+) -> None:
     sign_in_as("priya")
-    location = _upload_stereo(client)
+    location = _upload_stereo(client, test_audio.stereo_call)
     call_id = int(location.rsplit("/", 1)[1])
     with app.app_context():
         score = db.session.query(CallScore).filter_by(call_id=call_id).one()
         card = score.data
     assert 0 <= card["total"] <= 100
-    assert set(card["dimensions"]) == {"compliance", "tone", "listening", "negotiation",
-                                       "structure"}
+    assert set(card["dimensions"]) == {
+        "compliance",
+        "tone",
+        "listening",
+        "negotiation",
+        "structure",
+    }
     agent_turns = [t for t in card["turns"] if t["speaker"] == "agent"]
     assert agent_turns and all(t["tone"] for t in agent_turns)
     # The agent reads the mini-Miranda in this call ("this is an attempt to collect a debt").
@@ -47,21 +60,24 @@ def test_transcribed_call_gets_an_explained_scorecard(client: FlaskClient, sign_
     assert "Scorecard" in page and f"{round(card['total'])}" in page
 
 
-def test_transcript_edit_is_rescored(client: FlaskClient, sign_in_as, app) -> None:  # noqa: ANN001
+def test_transcript_edit_is_rescored(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
-    location = _upload_stereo(client)
+    location = _upload_stereo(client, test_audio.stereo_call)
     call_id = int(location.rsplit("/", 1)[1])
     token = csrf_token(client, location)
     threat = "Pay today or we will have you arrested."
-    response = client.post(f"/calls/{call_id}/transcript",
-                           data=json.dumps({"edits": [{"index": 0, "text": threat}]}),
-                           headers={"X-CSRFToken": token, "Content-Type": "application/json"})
+    response = client.post(
+        f"/calls/{call_id}/transcript",
+        data=json.dumps({"edits": [{"index": 0, "text": threat}]}),
+        headers={"X-CSRFToken": token, "Content-Type": "application/json"},
+    )
     assert response.status_code == 200
     with app.app_context():
         scores = db.session.query(CallScore).filter_by(call_id=call_id).order_by(CallScore.id).all()
         assert [s.transcript_version for s in scores] == [1, 2]
         findings = scores[-1].data["findings"]
-        assert any(f["rule_id"] == "US-FDCPA-1692e4-THREAT-ARREST" and f["turn"] == 0
-                   for f in findings)
+        assert any(
+            f["rule_id"] == "US-FDCPA-1692e4-THREAT-ARREST" and f["turn"] == 0 for f in findings
+        )
         assert scores[-1].total < scores[0].total
         assert db.session.get(Call, call_id).score_job.status.value == "done"

@@ -17,7 +17,6 @@ from tests.conftest import SHARED_DIR
 from tests.helpers import csrf_token
 
 pytestmark = pytest.mark.ml
-JFK = SHARED_DIR / "testdata" / "jfk.flac"
 
 
 def _upload(client: FlaskClient, data: bytes, filename: str, **fields: str):
@@ -38,9 +37,11 @@ def _recordings(app: Flask) -> list[Path]:
     return sorted(Path(app.config["COACH"]["RECORDINGS_DIR"]).rglob("*.*"))
 
 
-def test_uploaded_call_is_transcribed_and_shown(client: FlaskClient, sign_in_as, app) -> None:
+def test_uploaded_call_is_transcribed_and_shown(
+    client: FlaskClient, sign_in_as, app, test_audio
+) -> None:
     sign_in_as("priya")
-    response = _upload(client, JFK.read_bytes(), "kennedy.flac")
+    response = _upload(client, test_audio.speech.read_bytes(), "kennedy.flac")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "ask not what your country" in page.lower()
@@ -54,8 +55,7 @@ def test_uploaded_call_is_transcribed_and_shown(client: FlaskClient, sign_in_as,
     assert vtt.startswith("WEBVTT") and "<v Agent>" in vtt
     with app.app_context():
         call = db.session.get(Call, call_id)
-        # jfk.flac holds the same signal on two channels: one speaker, not agent/debtor stereo.
-        assert call.job.status == JobStatus.DONE and call.channels == 2
+        assert call.job.status == JobStatus.DONE and call.channels == 1
         assert call.channels_mode == "mono1" and call.audio_format.startswith("flac")
 
 
@@ -81,27 +81,27 @@ def test_bad_uploads_are_refused_clearly_and_store_nothing(
         assert db.session.query(Call).count() == 0
 
 
-def test_truncated_recording_is_refused(client: FlaskClient, sign_in_as, app) -> None:
+def test_truncated_recording_is_refused(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
-    data = JFK.read_bytes()
+    data = test_audio.speech.read_bytes()
     response = _upload(client, data[: len(data) // 3], "cut.flac")
     assert response.status_code == 400
     assert "truncated" in response.get_data(as_text=True).lower()
 
 
-def test_consent_is_required(client: FlaskClient, sign_in_as, app) -> None:
+def test_consent_is_required(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
-    response = _upload(client, JFK.read_bytes(), "k.flac", consent="")
+    response = _upload(client, test_audio.speech.read_bytes(), "k.flac", consent="")
     assert response.status_code == 400
     assert _recordings(app) == []
 
 
 def test_over_size_limit_is_refused(
-    client: FlaskClient, sign_in_as, app, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, sign_in_as, app, monkeypatch: pytest.MonkeyPatch, test_audio
 ) -> None:
     monkeypatch.setitem(app.config["COACH"], "MAX_UPLOAD_MB", 1)
     sign_in_as("priya")
-    response = _upload(client, JFK.read_bytes(), "k.flac")
+    response = _upload(client, (SHARED_DIR / "testdata" / "jfk.flac").read_bytes(), "k.flac")
     assert response.status_code == 400
     assert "larger than the 1 MB limit" in response.get_data(as_text=True)
 
@@ -129,9 +129,9 @@ def test_silence_only_fails_with_a_clear_message_and_can_be_retried(
         assert job.status == JobStatus.FAILED and job.attempts == 2
 
 
-def test_transcript_edits_are_versioned(client: FlaskClient, sign_in_as, app) -> None:
+def test_transcript_edits_are_versioned(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
-    location = _upload(client, JFK.read_bytes(), "k.flac").headers["Location"]
+    location = _upload(client, test_audio.speech.read_bytes(), "k.flac").headers["Location"]
     call_id = int(location.rstrip("/").split("/")[-1])
     token = csrf_token(client, location)
     response = client.post(
@@ -156,12 +156,12 @@ def test_transcript_edits_are_versioned(client: FlaskClient, sign_in_as, app) ->
 
 
 def test_calls_are_private_to_owner_coach_and_admin(
-    client: FlaskClient, sign_in_as, app, people
+    client: FlaskClient, sign_in_as, app, people, test_audio
 ) -> None:
     from tests.helpers import sign_in
 
     sign_in_as("priya")
-    location = _upload(client, JFK.read_bytes(), "k.flac").headers["Location"]
+    location = _upload(client, test_audio.speech.read_bytes(), "k.flac").headers["Location"]
     for who, expected in [("sam", 404), ("compliance", 404), ("coach", 200), ("admin", 200)]:
         other = app.test_client()
         sign_in(other, people[who])
@@ -185,3 +185,15 @@ def test_recovery_requeues_jobs_left_running(app: Flask, people) -> None:
         db.session.refresh(job)
         assert job.status == JobStatus.FAILED and job.attempts == 2
         assert "no longer exists" in job.error
+
+
+def test_two_identical_channels_are_one_speaker_not_stereo(
+    client: FlaskClient, sign_in_as, app
+) -> None:
+    """jfk.flac stores one voice on both channels: it must not become an agent/debtor split."""
+    sign_in_as("priya")
+    response = _upload(client, (SHARED_DIR / "testdata" / "jfk.flac").read_bytes(), "k.flac")
+    call_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        call = db.session.get(Call, call_id)
+        assert (call.channels, call.channels_mode) == (2, "mono1")
