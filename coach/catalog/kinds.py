@@ -14,6 +14,7 @@ from coach.catalog.errors import ContentError, located, validation_messages
 from coach.catalog.source import line_locator, read_mapping
 from coach.progress.taxonomy import SkillTaxonomy
 from coach.scoring.rules import RulePack, RulePackError, load_rule_pack
+from coach.scoring.scorecard import ScorecardDefinition, check_scorecard
 
 SKILLS = "skills"
 
@@ -107,4 +108,10 @@ def _check_rule_pack(pack: RulePack, source: str, context: CheckContext) -> list
 CONTENT_KINDS: tuple[ContentKind, ...] = (
     ContentKind(name=SKILLS, pattern="skills.yaml", load=schema(SkillTaxonomy), required=True),
     ContentKind(name="rules", pattern="rules/*.yaml", load=_load_rule_pack, check=_check_rule_pack),
+    ContentKind(
+        name="scorecards",
+        pattern="scorecards/*.yaml",
+        load=schema(ScorecardDefinition),
+        check=check_scorecard,
+    ),
 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coach.services import calls
+from coach.services import calls, scoring
 
 Task = Callable[[dict[str, Any], Callable[[float], None]], None]
 
 TASKS: dict[str, Task] = {
     calls.TRANSCRIBE: calls.transcribe_task,
+    scoring.SCORE: scoring.score_task,
 }

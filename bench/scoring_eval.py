@@ -1,0 +1,309 @@
+"""Scoring quality on the labelled dev set (tests/data/scoring): measured, never tuned on.
+
+    .venv/bin/python bench/scoring_eval.py [--asr-calls 6] [--out docs/benchmarks-scoring.md]
+
+Prints per-rule precision/recall/F1 (every utterance and every call is one judgement per
+rule), tone accuracy and macro-F1, mini-Miranda recall and precision, the false-positive
+rate on hard negatives, and how often verdicts from ASR transcripts of synthesized audio
+(espeak-ng, two voices, one per stereo channel; faster-whisper tiny.en) agree with the
+verdicts from the gold text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.docs_section import machine, write_section  # noqa: E402
+from coach.scoring.engine import ScoringModels, load_scoring_models, score_transcript  # noqa: E402
+
+DATA = REPO / "tests" / "data" / "scoring"
+MINI_MIRANDA = "US-FDCPA-1692e11-MINI-MIRANDA"
+FLAGGED = ("violation", "missing")
+# Whether identity was verified before the debt came up is a property of a call's order of
+# events: one utterance can neither show nor break it, so utterances are not judged on it.
+ORDER_RULES = frozenset(
+    {"US-FDCPA-1692cb-RPV-BEFORE-DISCLOSURE", "UK-CONC-7.9-ID-BEFORE-DISCLOSURE"}
+)
+TONES = (
+    "empathetic",
+    "professional",
+    "neutral",
+    "pushy",
+    "hostile",
+    "threatening",
+    "condescending",
+)
+VOICES = {"agent": "en-us", "debtor": "en-gb-x-rp"}
+GAP_S = 0.4
+TARGETS = {
+    "violation macro-F1": ">= 0.85",
+    "mini-Miranda recall": ">= 0.98",
+    "mini-Miranda precision": ">= 0.95",
+    "hard-negative false positives": "<= 10 %",
+    "tone macro-F1": ">= 0.75",
+    "ASR-vs-gold verdict agreement": ">= 90 %",
+}
+
+
+# The dev set writes "subsequent" where the metadata contract says "follow_up".
+_CALL_TYPES = {"subsequent": "follow_up"}
+
+
+def load_dev_set() -> tuple[list[dict], list[dict]]:
+    lines = (DATA / "utterances.jsonl").read_text(encoding="utf-8").splitlines()
+    utterances = [json.loads(line) for line in lines if line.strip()]
+    calls = [json.loads(p.read_text("utf-8")) for p in sorted((DATA / "calls").glob("*.json"))]
+    for call in calls:
+        kind = call["metadata"].get("call_type")
+        call["metadata"]["call_type"] = _CALL_TYPES.get(kind, kind)
+    return utterances, calls
+
+
+def flagged(result: dict) -> set[str]:
+    return {f["rule_id"] for f in result["findings"] if f["status"] in FLAGGED}
+
+
+def verdicts(result: dict) -> set[tuple[str, str]]:
+    return {(f["rule_id"], f["status"]) for f in result["findings"]}
+
+
+def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def per_rule(judgements: Iterable[tuple[set[str], set[str]]]) -> dict[str, tuple[int, int, int]]:
+    """(gold, predicted) rule sets per judged unit -> rule -> (tp, fp, fn)."""
+    counts: dict[str, Counter] = {}
+    for gold, predicted in judgements:
+        for rule in gold | predicted:
+            c = counts.setdefault(rule, Counter())
+            c["tp" if rule in gold and rule in predicted else "fn" if rule in gold else "fp"] += 1
+    return {r: (c["tp"], c["fp"], c["fn"]) for r, c in sorted(counts.items())}
+
+
+def rule_table(counts: dict[str, tuple[int, int, int]]) -> tuple[list[str], float]:
+    lines = [
+        "| rule | gold | TP | FP | FN | precision | recall | F1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    scores = []
+    for rule, (tp, fp, fn) in counts.items():
+        p, r, f = f1(tp, fp, fn)
+        if tp + fn:
+            scores.append(f)
+        lines.append(f"| {rule} | {tp + fn} | {tp} | {fp} | {fn} | {p:.2f} | {r:.2f} | {f:.2f} |")
+    return lines, sum(scores) / len(scores) if scores else 0.0
+
+
+def tone_figures(gold: list[str], predicted: list[str]) -> tuple[float, float, list[str]]:
+    accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
+    lines = ["| tone | gold | precision | recall | F1 |", "|---|---|---|---|---|"]
+    scores = []
+    for tone in TONES:
+        tp = sum(g == p == tone for g, p in zip(gold, predicted, strict=True))
+        p, r, f = f1(tp, predicted.count(tone) - tp, gold.count(tone) - tp)
+        scores.append(f)
+        lines.append(f"| {tone} | {gold.count(tone)} | {p:.2f} | {r:.2f} | {f:.2f} |")
+    return accuracy, sum(scores) / len(scores), lines
+
+
+def score_utterances(utterances: list[dict], models: ScoringModels) -> list[dict]:
+    """Each utterance as a one-turn agent call, metadata unknown."""
+    return [
+        score_transcript(
+            {"turns": [{"speaker": "agent", "text": u["text"]}]}, u["jurisdiction"], None, models
+        )
+        for u in utterances
+    ]
+
+
+def utterance_violations(result: dict) -> set[str]:
+    """Rules an utterance was flagged as violating, leaving out the call-order rules."""
+    return {
+        f["rule_id"]
+        for f in result["findings"]
+        if f["status"] == "violation" and f["rule_id"] not in ORDER_RULES
+    }
+
+
+def utterance_figures(utterances: list[dict], results: list[dict]) -> dict[str, float]:
+    us = [(u, r) for u, r in zip(utterances, results, strict=True) if u["jurisdiction"] == "US"]
+    gold_mm = [MINI_MIRANDA in u["satisfies"] for u, _ in us]
+    pred_mm = [MINI_MIRANDA in r["turns"][0]["satisfies"] for _, r in us]
+    tp = sum(g and p for g, p in zip(gold_mm, pred_mm, strict=True))
+    hard = [(u, r) for u, r in zip(utterances, results, strict=True) if u["hard_negative"]]
+    violated = [r for _, r in hard if utterance_violations(r)]
+    suspected = [r for _, r in hard if any(f["status"] == "suspected" for f in r["findings"])]
+    return {
+        "mini-Miranda recall": tp / sum(gold_mm),
+        "mini-Miranda precision": tp / sum(pred_mm) if sum(pred_mm) else 0.0,
+        "hard-negative false positives": len(violated) / len(hard),
+        "hard negatives with a suspected finding": len(suspected) / len(hard),
+    }
+
+
+def synthesize(call: dict, folder: Path) -> Path:
+    """Stereo WAV of ``call``: agent on the left channel, debtor on the right, in turn order."""
+    channels: dict[str, list[str]] = {"agent": [], "debtor": []}
+    for i, turn in enumerate(call["transcript"]["turns"]):
+        spoken = folder / f"t{i}.wav"
+        subprocess.run(
+            [
+                "espeak-ng",
+                "-v",
+                VOICES[turn["speaker"]],
+                "-s",
+                "165",
+                "-w",
+                str(spoken),
+                turn["text"],
+            ],
+            check=True,
+        )
+        silent = folder / f"s{i}.wav"
+        subprocess.run(
+            ["sox", str(spoken), str(silent), "vol", "0", "pad", "0", str(GAP_S)], check=True
+        )
+        padded = folder / f"p{i}.wav"
+        subprocess.run(["sox", str(spoken), str(padded), "pad", "0", str(GAP_S)], check=True)
+        for speaker, parts in channels.items():
+            parts.append(str(padded if speaker == turn["speaker"] else silent))
+    for speaker, parts in channels.items():
+        subprocess.run(["sox", *parts, str(folder / f"{speaker}.wav")], check=True)
+    stereo = folder / "call.wav"
+    subprocess.run(
+        ["sox", "-M", str(folder / "agent.wav"), str(folder / "debtor.wav"), str(stereo)],
+        check=True,
+    )
+    return stereo
+
+
+def _listed(found: set[tuple[str, str]]) -> str:
+    return ", ".join(f"{rule} ({status})" for rule, status in sorted(found)) or "none"
+
+
+def asr_agreement(calls: list[dict], models: ScoringModels, count: int) -> tuple[list[str], float]:
+    """Score gold text and the ASR transcript of its synthesized audio; compare verdict sets."""
+    from coach.scoring.asr import make_transcriber, transcribe_file
+
+    transcriber = make_transcriber()
+    picked = [c for c in calls if c["expected"]["findings"]][: count // 2]
+    picked += [c for c in calls if not c["expected"]["findings"]][: count - len(picked)]
+    lines = ["| call | gold-text verdicts | ASR verdicts | agree |", "|---|---|---|---|"]
+    agree = 0
+    for call in picked:
+        with tempfile.TemporaryDirectory() as tmp:
+            transcript = transcribe_file(synthesize(call, Path(tmp)), transcriber=transcriber)
+        gold = verdicts(
+            score_transcript(call["transcript"], call["jurisdiction"], call["metadata"], models)
+        )
+        heard = verdicts(
+            score_transcript(transcript, call["jurisdiction"], call["metadata"], models)
+        )
+        agree += gold == heard
+        mark = "yes" if gold == heard else "no"
+        lines.append(f"| {call['id']} | {_listed(gold)} | {_listed(heard)} | {mark} |")
+    return lines, agree / len(picked)
+
+
+def call_judgements(calls: list[dict], models: ScoringModels) -> tuple[list, float]:
+    """(gold, predicted) flagged rule sets per call, and the share of outcomes right."""
+    judgements, outcomes = [], 0
+    for call in calls:
+        result = score_transcript(
+            call["transcript"], call["jurisdiction"], call["metadata"], models
+        )
+        gold = {f["rule_id"] for f in call["expected"]["findings"] if f["status"] in FLAGGED}
+        judgements.append((gold, flagged(result)))
+        outcomes += result["outcome"] == call["expected"]["outcome"]
+    return judgements, outcomes / len(calls)
+
+
+def report(figures: dict[str, float], sections: dict[str, list[str]], command: str) -> str:
+    def shown(name: str, value: float) -> str:
+        return f"{value:.0%}" if "%" in TARGETS.get(name, "") else f"{value:.3f}"
+
+    lines = [
+        "## Quality (`bench/scoring_eval.py`)",
+        "",
+        f"Command: `{command}`  ",
+        f"Machine: {machine()}  ",
+        f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Data: `tests/data/scoring/` "
+        "(never used for training or tuning).",
+        "",
+        "| figure | value | target | |",
+        "|---|---|---|---|",
+    ]
+    for name, value in figures.items():
+        target = TARGETS.get(name, "")
+        verdict = "" if not target else "met" if _met(value, target) else "**missed**"
+        lines.append(f"| {name} | {shown(name, value)} | {target} | {verdict} |")
+    for title, body in sections.items():
+        lines += ["", f"### {title}", "", *body]
+    return "\n".join(lines)
+
+
+def _met(value: float, target: str) -> bool:
+    number = float(target.split()[1]) / (100 if "%" in target else 1)
+    return value >= number if target.startswith(">=") else value <= number
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--asr-calls", type=int, default=6)
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks-scoring.md")
+    args = parser.parse_args()
+    utterances, calls = load_dev_set()
+    begin = time.perf_counter()
+    with tempfile.TemporaryDirectory() as cache:
+        models = load_scoring_models(REPO / "content", Path(cache))
+        judged, outcome_accuracy = call_judgements(calls, models)
+        results = score_utterances(utterances, models)
+        asr_lines, agreement = (
+            asr_agreement(calls, models, args.asr_calls) if args.asr_calls else ([], 0.0)
+        )
+    utterance_judged = [
+        (set(u["rules"]) - ORDER_RULES, utterance_violations(r))
+        for u, r in zip(utterances, results, strict=True)
+    ]
+    rules_lines, macro = rule_table(per_rule(utterance_judged + judged))
+    calls_lines, call_macro = rule_table(per_rule(judged))
+    accuracy, tone_macro, tone_lines = tone_figures(
+        [u["tone"] for u in utterances], [r["turns"][0]["tone"] for r in results]
+    )
+    figures = {"violation macro-F1": macro, "violation macro-F1, calls only": call_macro}
+    figures |= utterance_figures(utterances, results)
+    figures |= {"tone accuracy": accuracy, "tone macro-F1": tone_macro}
+    figures |= {"call outcome accuracy": outcome_accuracy}
+    if args.asr_calls:
+        figures["ASR-vs-gold verdict agreement"] = agreement
+    sections = {
+        "Per rule (utterances and calls pooled; calls count violation and missing; "
+        "utterances are not judged on the two call-order rules)": rules_lines,
+        "Per rule, calls only": calls_lines,
+        "Tone (7 classes, agent utterances)": tone_lines,
+        f"ASR vs gold text ({len(asr_lines) - 2} synthesized calls)": asr_lines,
+    }
+    command = f".venv/bin/python bench/scoring_eval.py --asr-calls {args.asr_calls}"
+    markdown = report(figures, sections, command)
+    markdown += f"\n\nWall time: {time.perf_counter() - begin:.0f} s."
+    print(markdown)
+    write_section(args.out, "scoring-quality", markdown)
+
+
+if __name__ == "__main__":
+    main()

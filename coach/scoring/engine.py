@@ -1,0 +1,270 @@
+"""The scoring engine: one transcript in, the public scorecard JSON out.
+
+:func:`load_scoring_models` loads the encoder, the heads, the rule packs and the scorecard
+definitions once; :func:`score_transcript` is then pure and deterministic. The output shape
+is the public contract documented in ``docs/scoring.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from coach.scoring import evidence
+from coach.scoring.compliance import assess_compliance
+from coach.scoring.listening import assess_listening
+from coach.scoring.metadata import CallMetadata, parse_metadata
+from coach.scoring.negotiation import assess_negotiation
+from coach.scoring.report import CallParts, agent_words_per_minute, call_metrics, turn_rows
+from coach.scoring.rules import JURISDICTIONS, RulePack, load_rule_packs
+from coach.scoring.scorecard import (
+    DIMENSIONS,
+    DimensionInput,
+    ScorecardDefinition,
+    ScorecardResult,
+    build_scorecard,
+    load_scorecards,
+)
+from coach.scoring.text import TextEncoder, load_default_encoder
+from coach.scoring.tone import (
+    DebtorAffect,
+    ToneClassifier,
+    ToneTrajectory,
+    debtor_trajectory,
+    load_debtor_affect,
+    load_tone_classifier,
+)
+from coach.scoring.types import Transcript
+
+ENGINE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class ScoringModels:
+    """Everything scoring needs, loaded once per process and shared by every call."""
+
+    encoder: TextEncoder
+    tone: ToneClassifier
+    debtor_affect: DebtorAffect
+    packs: Mapping[str, list[RulePack]]
+    scorecards: Mapping[str, ScorecardDefinition]
+
+
+def load_scoring_models(
+    content_dir: str | Path, cache_dir: str | Path, encoder: TextEncoder | None = None
+) -> ScoringModels:
+    """Load packs, scorecards, the encoder and the heads (trained into ``cache_dir`` once)."""
+    content, cache = Path(content_dir), Path(cache_dir)
+    encoder = encoder or load_default_encoder()
+    packs = load_rule_packs(content / "rules")
+    rule_ids = frozenset(r.id for group in packs.values() for p in group for r in p.rules)
+    models = ScoringModels(
+        encoder=encoder,
+        tone=load_tone_classifier(encoder, content / "tone", cache),
+        debtor_affect=load_debtor_affect(encoder, content / "tone" / "debtor", cache),
+        packs=packs,
+        scorecards=load_scorecards(content / "scorecards", rule_ids),
+    )
+    for group in packs.values():
+        for pack in group:
+            pack.matcher(encoder)  # embeds the exemplars now, not on the first call
+    return models
+
+
+def score_transcript(
+    transcript: Transcript | Mapping[str, Any],
+    jurisdiction: str,
+    metadata: CallMetadata | Mapping[str, Any] | None,
+    models: ScoringModels,
+    scorecard_id: str = "default",
+    audio: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """Score one call; bad input raises ``ValueError`` saying what is wrong and what is allowed.
+
+    ``audio`` (optional) is the call as 16 kHz mono samples, used for per-turn prosody.
+    """
+    call = parse_transcript(transcript)
+    code = _jurisdiction(jurisdiction, models)
+    meta = parse_metadata(metadata)
+    if scorecard_id not in models.scorecards:
+        known = ", ".join(sorted(models.scorecards))
+        raise ValueError(f"unknown scorecard {scorecard_id!r}; known: {known}")
+    card = models.scorecards[scorecard_id]
+    if not call.turns:
+        return _without_turns(card, models, code)
+    parts = _assess(call, code, meta, models)
+    result = build_scorecard(card, _inputs(call, parts))
+    return _contract(call, parts, result, card, models, audio)
+
+
+def parse_transcript(value: Transcript | Mapping[str, Any]) -> Transcript:
+    """A :class:`Transcript` from the public JSON shape, or a ``ValueError`` naming the fault."""
+    if isinstance(value, Transcript):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValueError(f"transcript must be an object with 'turns', got {type(value).__name__}")
+    try:
+        return Transcript.model_validate(dict(value))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'transcript'}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        )
+        raise ValueError(f"invalid transcript: {problems}") from None
+
+
+def _jurisdiction(value: str, models: ScoringModels) -> str:
+    code = value.upper() if isinstance(value, str) else ""
+    if code not in JURISDICTIONS or code not in models.packs:
+        allowed = ", ".join(j for j in JURISDICTIONS if j in models.packs)
+        raise ValueError(f"unknown jurisdiction {value!r}; allowed: {allowed}")
+    return code
+
+
+def _assess(call: Transcript, code: str, meta: CallMetadata, models: ScoringModels) -> CallParts:
+    turns = call.turns
+    agent = [i for i, t in enumerate(turns) if t.speaker == "agent" and t.text.strip()]
+    debtor = [i for i, t in enumerate(turns) if t.speaker == "debtor" and t.text.strip()]
+    tones = models.tone.classify([turns[i].text for i in agent]) if agent else []
+    agitation = models.debtor_affect.agitation([turns[i].text for i in debtor]) if debtor else []
+    return CallParts(
+        compliance=assess_compliance(call, code, models.packs, meta, models.encoder),
+        listening=assess_listening(call, models.encoder),
+        negotiation=assess_negotiation(call),
+        tones=dict(zip(agent, tones, strict=True)),
+        agitation=dict(zip(debtor, agitation, strict=True)),
+        trajectory=debtor_trajectory(turns, models.debtor_affect),
+    )
+
+
+def _not_assessable(call: Transcript, parts: CallParts) -> dict[str, str]:
+    """Why a dimension cannot be judged on this call (absent when it can)."""
+    speakers = {t.speaker for t in call.turns if t.text.strip()}
+    if not speakers:
+        return dict.fromkeys(DIMENSIONS, "the transcript has no turns with any words")
+    if "agent" not in speakers:
+        return dict.fromkeys(DIMENSIONS, "no agent turns: nothing the trainee said to judge")
+    reasons = {}
+    if "debtor" not in speakers:
+        reasons["listening"] = "no debtor turns: there was nobody to listen to"
+        reasons["negotiation"] = "no debtor turns: there was nobody to negotiate with"
+    elif parts.negotiation.outcome == "dispute":
+        reasons["negotiation"] = (
+            "the debtor disputed the debt, so collection pauses and no agreement is expected"
+        )
+    return reasons
+
+
+def _inputs(call: Transcript, parts: CallParts) -> dict[str, DimensionInput]:
+    reasons = _not_assessable(call, parts)
+    gather = {
+        "compliance": lambda: evidence.compliance_evidence(parts.compliance, call),
+        "tone": lambda: evidence.tone_evidence(parts.tones, parts.trajectory, call),
+        "listening": lambda: evidence.listening_evidence(parts.listening, call),
+        "negotiation": lambda: evidence.negotiation_evidence(parts.negotiation, call),
+        "structure": lambda: evidence.structure_evidence(parts.negotiation, parts.compliance),
+    }
+    return {
+        dim: DimensionInput(not_assessable=reasons[dim]) if dim in reasons else gather[dim]()
+        for dim in DIMENSIONS
+    }
+
+
+def _contract(
+    call: Transcript,
+    parts: CallParts,
+    result: ScorecardResult,
+    card: ScorecardDefinition,
+    models: ScoringModels,
+    audio: np.ndarray | None,
+) -> dict[str, Any]:
+    """Assemble the public JSON (see ``docs/scoring.md``)."""
+    dims = result.dimensions
+    compliance = parts.compliance
+    rows = turn_rows(call, parts, audio)
+    metrics = call_metrics(parts, audio is not None)
+    if audio is not None:
+        metrics["agent_words_per_minute"] = agent_words_per_minute(rows)
+    return {
+        "total": result.total,
+        "dimensions": {d: dims[d].score for d in DIMENSIONS},
+        "dimension_details": _details(result),
+        "cap": result.cap,
+        "not_assessable": {
+            "dimensions": {d: r.not_assessable for d, r in dims.items() if r.not_assessable},
+            "rules": [n.model_dump() for n in compliance.not_assessable],
+        },
+        "findings": [f.model_dump(mode="json") for f in compliance.findings],
+        "turns": rows,
+        "outcome": parts.negotiation.outcome,
+        "metrics": metrics,
+        "debtor_trajectory": _trajectory(parts.trajectory),
+        "skill_observations": list(result.skill_observations),
+        "scorecard": {"id": card.id, "version": card.version},
+        "versions": _versions(models, compliance.jurisdiction, card),
+    }
+
+
+def _details(result: ScorecardResult) -> dict[str, Any]:
+    """Per dimension: score, base, effective weight and every explained item."""
+    return {
+        d: {
+            "score": r.score,
+            "base": r.base,
+            "weight": result.weights.get(d, 0.0),
+            "items": list(r.items),
+            "not_assessable": r.not_assessable,
+        }
+        for d, r in result.dimensions.items()
+    }
+
+
+def _without_turns(card: ScorecardDefinition, models: ScoringModels, code: str) -> dict[str, Any]:
+    """The contract for a call with no turns: nothing to judge, every dimension says why."""
+    reason = "the transcript has no turns"
+    result = build_scorecard(card, {d: DimensionInput(not_assessable=reason) for d in DIMENSIONS})
+    return {
+        "total": None,
+        "dimensions": dict.fromkeys(DIMENSIONS),
+        "dimension_details": _details(result),
+        "cap": None,
+        "not_assessable": {"dimensions": dict.fromkeys(DIMENSIONS, reason), "rules": []},
+        "findings": [],
+        "turns": [],
+        "outcome": "none",
+        "metrics": {"not_measured": {"call": reason}},
+        "debtor_trajectory": _trajectory(ToneTrajectory("steady", None, None)),
+        "skill_observations": [],
+        "scorecard": {"id": card.id, "version": card.version},
+        "versions": _versions(models, code, card),
+    }
+
+
+def _trajectory(t: ToneTrajectory) -> dict[str, Any]:
+    return {
+        "label": t.label,
+        "first_third": None if t.first_third is None else round(t.first_third, 4),
+        "last_third": None if t.last_third is None else round(t.last_third, 4),
+        "evidence_turns": list(t.evidence_turns),
+    }
+
+
+def _versions(models: ScoringModels, code: str, card: ScorecardDefinition) -> dict[str, Any]:
+    """Exactly what produced this scorecard, so a stored result can be reproduced."""
+    return {
+        "engine": ENGINE_VERSION,
+        "scorecard": f"{card.id}@{card.version}",
+        "rule_packs": {
+            p.pack: {"version": p.version, "digest": p.digest} for p in models.packs[code]
+        },
+        "models": {
+            "encoder": models.encoder.model_id,
+            "tone_head": models.tone.version[:16],
+            "debtor_affect_head": models.debtor_affect.head.version[:16],
+        },
+    }
