@@ -88,6 +88,6 @@ class CallScore(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
     transcript_version: Mapped[int] = mapped_column(Integer)
-    total: Mapped[float] = mapped_column(Float)
+    total: Mapped[float | None] = mapped_column(Float)  # None: nothing could be judged
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -68,7 +68,7 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
         CallScore(
             call_id=call.id,
             transcript_version=version.version,
-            total=float(scorecard["total"]),
+            total=scorecard["total"],
             data=scorecard,
         )
     )

@@ -22,7 +22,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
     sa.Column('transcript_version', sa.Integer(), nullable=False),
-    sa.Column('total', sa.Float(), nullable=False),
+    sa.Column('total', sa.Float(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_scores_call_id_calls'), ondelete='CASCADE'),
