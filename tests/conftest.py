@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,6 +142,37 @@ def app(_app: Flask) -> Iterator[Flask]:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(delete(table))
         db.session.commit()
+
+
+@pytest.fixture
+def sibling_app(app: Flask) -> Iterator[Callable[..., Flask]]:
+    """``sibling_app(JOB_RUNNER="thread")``: another app on the same database and instance
+    (as a second process would be); its connections are closed after the test."""
+    made: list[Flask] = []
+
+    def make(**overrides: object) -> Flask:
+        settings = app.config["COACH"]
+        shared = {
+            key: settings[key]
+            for key in (
+                "DATABASE_URL",
+                "RECORDINGS_DIR",
+                "CONTENT_DIR",
+                "MODEL_CACHE_DIR",
+                "PASSWORD_HASH_COST",
+            )
+        }
+        sibling = create_app({"INSTANCE_PATH": app.instance_path, **shared, **overrides})
+        made.append(sibling)
+        return sibling
+
+    yield make
+    for sibling in made:
+        runner = sibling.extensions["coach.jobs"]
+        if hasattr(runner, "pool"):
+            runner.pool.shutdown(wait=True)
+        with sibling.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from coach import create_app
 from coach.extensions import db
 from coach.models import Call, CallStatus, JobStatus
 from coach.services import calls
@@ -21,29 +20,20 @@ pytestmark = [pytest.mark.redis, pytest.mark.ml]
 
 
 @pytest.fixture
-def rq_app(app: Flask, tmp_path: Path):
-    """A second app on the same database and instance, configured for the rq runner."""
+def rq_app(app: Flask, sibling_app):
+    """An app on the same database configured for the rq runner, and the worker's environment."""
     settings = app.config["COACH"]
     queue = f"coach-test-{uuid.uuid4().hex[:8]}"
+    rq = sibling_app(JOB_RUNNER="rq", RQ_QUEUE=queue)
     env = {
         "COACH_INSTANCE_PATH": str(Path(app.instance_path)),
-        "COACH_DATABASE_URL": settings["DATABASE_URL"],
-        "COACH_RECORDINGS_DIR": settings["RECORDINGS_DIR"],
-        "COACH_CONTENT_DIR": settings["CONTENT_DIR"],
         "COACH_JOB_RUNNER": "rq",
         "COACH_RQ_QUEUE": queue,
+        **{
+            f"COACH_{key}": str(settings[key])
+            for key in ("DATABASE_URL", "RECORDINGS_DIR", "CONTENT_DIR", "MODEL_CACHE_DIR")
+        },
     }
-    rq = create_app(
-        {
-            "INSTANCE_PATH": app.instance_path,
-            "DATABASE_URL": settings["DATABASE_URL"],
-            "RECORDINGS_DIR": settings["RECORDINGS_DIR"],
-            "CONTENT_DIR": settings["CONTENT_DIR"],
-            "JOB_RUNNER": "rq",
-            "RQ_QUEUE": queue,
-            "PASSWORD_HASH_COST": "low",
-        }
-    )
     yield rq, env
     rq.extensions["coach.jobs"].queue().delete(delete_jobs=True)
 

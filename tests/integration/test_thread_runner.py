@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from coach import create_app
 from coach.extensions import db
 from coach.models import Call, CallStatus, Job, JobStatus, User
 from coach.services import calls
 from tests.conftest import SHARED_DIR
 
 pytestmark = pytest.mark.ml
-
-
-def _thread_app(app: Flask) -> Flask:
-    settings = app.config["COACH"]
-    return create_app(
-        {
-            "INSTANCE_PATH": app.instance_path,
-            "DATABASE_URL": settings["DATABASE_URL"],
-            "RECORDINGS_DIR": settings["RECORDINGS_DIR"],
-            "CONTENT_DIR": settings["CONTENT_DIR"],
-            "JOB_RUNNER": "thread",
-        }
-    )
 
 
 def _wait_for(app: Flask, job_id: int, timeout: float = 120) -> Job:
@@ -41,8 +26,8 @@ def _wait_for(app: Flask, job_id: int, timeout: float = 120) -> Job:
     raise AssertionError(f"job {job_id} did not finish")
 
 
-def test_upload_returns_before_the_job_finishes_and_the_job_completes(app: Flask, people) -> None:
-    threaded = _thread_app(app)
+def test_upload_returns_before_the_job_finishes_and_the_job_completes(people, sibling_app) -> None:
+    threaded = sibling_app(JOB_RUNNER="thread")
     with threaded.app_context():
         owner = db.session.get(User, people["sam"].user_id)
         with (SHARED_DIR / "testdata" / "jfk.flac").open("rb") as stream:
@@ -56,13 +41,13 @@ def test_upload_returns_before_the_job_finishes_and_the_job_completes(app: Flask
         assert db.session.get(Call, call_id).status == CallStatus.TRANSCRIBED
 
 
-def test_first_request_resumes_jobs_a_crash_left_behind(app: Flask, people, tmp_path: Path) -> None:
+def test_first_request_resumes_jobs_a_crash_left_behind(app: Flask, people, sibling_app) -> None:
     with app.app_context():
         job = Job(kind="transcribe_call", payload={"call_id": 424242}, status=JobStatus.RUNNING)
         db.session.add(job)
         db.session.commit()
         job_id = job.id
-    threaded = _thread_app(app)
+    threaded = sibling_app(JOB_RUNNER="thread")
     threaded.test_client().get("/login")
     finished = _wait_for(threaded, job_id)
     assert finished.status == JobStatus.FAILED and "no longer exists" in finished.error
