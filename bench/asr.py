@@ -1,6 +1,6 @@
 """Speech-recognition benchmark: speed (real-time factor), accuracy (WER) and memory per backend.
 
-    .venv/bin/python bench/asr.py [--runs 3] [--out docs/benchmarks-asr.md]
+    .venv/bin/python bench/asr.py [--runs 3] [--out docs/benchmarks.md]
 
 Each configuration runs in its own child process, so its peak RSS is its own. For every
 shared test recording it times the whole pipeline (decode + transcribe + turns) and the raw
@@ -27,6 +27,10 @@ from typing import TypeVar
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.docs_section import write_section  # noqa: E402
+
 TESTDATA = REPO / ".." / "shared" / "testdata"
 JFK_TEXT = (
     "And so, my fellow Americans, ask not what your country can do for you, "
@@ -49,8 +53,8 @@ class Config:
 
 
 CONFIGS = {
-    "faster-greedy": Config("faster-whisper int8, greedy", "faster-whisper", 1),
-    "faster-default": Config("faster-whisper int8, beam 5 (default)", "faster-whisper", 5),
+    "faster-greedy": Config("faster-whisper int8, greedy (default)", "faster-whisper", 1),
+    "faster-beam5": Config("faster-whisper int8, beam 5", "faster-whisper", 5),
     "openai-greedy": Config("openai-whisper fp32, greedy (default)", "openai-whisper", 1),
 }
 COLUMNS = (
@@ -163,7 +167,7 @@ def _machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks-asr.md")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     parser.add_argument("--config", choices=CONFIGS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.runs < 1:
@@ -183,8 +187,7 @@ def main() -> None:
         rows += json.loads(child.stdout.strip().splitlines()[-1])
     table = markdown(rows, args.runs)
     print(table)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(table, encoding="utf-8")
+    write_section(args.out, "asr", table)
 
 
 if __name__ == "__main__":

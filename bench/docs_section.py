@@ -7,7 +7,10 @@ import platform
 import re
 from pathlib import Path
 
-HEADER = "# Scoring benchmarks\n\nFigures from `bench/scoring.py` and `bench/scoring_eval.py`.\n"
+HEADER = (
+    "# Benchmarks\n\nEvery figure here is written by a script in `bench/`; each section names its "
+    "command, machine and date.\n"
+)
 
 
 def machine() -> str:

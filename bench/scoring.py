@@ -1,6 +1,6 @@
 """Scoring speed: a full scorecard of a synthetic 10-minute call (150 turns) after loading.
 
-    .venv/bin/python bench/scoring.py [--runs 5] [--turns 150] [--out docs/benchmarks-scoring.md]
+    .venv/bin/python bench/scoring.py [--runs 5] [--turns 150] [--out docs/benchmarks.md]
 
 The call is built by cycling the dev-set calls' turns with times spread over ten minutes.
 "Warm" runs score the same text again (every embedding is cached, as when a call is
@@ -62,7 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--turns", type=int, default=150)
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks-scoring.md")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args()
     begin = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:

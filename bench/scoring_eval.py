@@ -1,6 +1,6 @@
 """Scoring quality on the labelled dev set (tests/data/scoring): measured, never tuned on.
 
-    .venv/bin/python bench/scoring_eval.py [--asr-calls 6] [--out docs/benchmarks-scoring.md]
+    .venv/bin/python bench/scoring_eval.py [--asr-calls 6] [--out docs/benchmarks.md]
 
 Prints per-rule precision/recall/F1 (every utterance and every call is one judgement per
 rule), tone accuracy and macro-F1, mini-Miranda recall and precision, the false-positive
@@ -265,7 +265,7 @@ def _met(value: float, target: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--asr-calls", type=int, default=6)
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks-scoring.md")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args()
     utterances, calls = load_dev_set()
     begin = time.perf_counter()

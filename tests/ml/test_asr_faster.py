@@ -241,6 +241,6 @@ def test_importing_the_port_loads_no_ml_library() -> None:
 
 
 def test_beam_size_defaults_to_each_backends_best_trade_off() -> None:
-    assert AsrSettings().effective_beam_size() == 5
+    assert AsrSettings().effective_beam_size() == 1
     assert AsrSettings(backend="openai-whisper").effective_beam_size() == 1
     assert AsrSettings(beam_size=2).effective_beam_size() == 2
