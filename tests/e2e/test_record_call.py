@@ -47,3 +47,33 @@ def test_upload_without_consent_shows_the_error(
     expect(page.locator(".field.has-error")).to_contain_text("This field is required")
     with app.app_context():
         assert db.session.query(Call).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("extra_flags", "message"),
+    [
+        ([], "No microphone was found"),
+        (
+            ["--use-fake-device-for-media-stream", "--deny-permission-prompts"],
+            "Microphone access was refused",
+        ),
+    ],
+    ids=["missing", "refused"],
+)
+def test_microphone_problems_are_explained(
+    browser_type, live_server: str, app, people, extra_flags: list[str], message: str
+) -> None:
+    """A missing or refused microphone gets a plain message, and the page stays usable."""
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    browser = browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + extra_flags)
+    try:
+        page = browser.new_page()
+        sign_in_page(page, live_server, people["sam"].email, people["sam"].password)
+        page.goto(f"{live_server}/calls/new")
+        page.get_by_role("button", name="Start recording").click()
+        expect(page.locator("#form-error")).to_contain_text(message)
+        expect(page.locator("#record-state")).to_have_text("Not recording.")
+        expect(page.get_by_role("button", name="Upload and transcribe")).to_be_enabled()
+    finally:
+        browser.close()
