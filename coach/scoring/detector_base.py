@@ -80,10 +80,13 @@ def evidence(
     negation: bool = True,
     exceptions: tuple[str, ...] = (),
     conditional_allowed: bool = False,
+    after: int = 0,
 ) -> Hit | None:
-    """The first pattern match in ``turn`` that is not denied, excepted or a truthful
-    conditional, reported with its sentence (or nearby words) as the quote."""
+    """The first pattern match in ``turn`` (from offset ``after``) that is not denied, excepted
+    or a truthful conditional, reported with its sentence (or nearby words) as the quote."""
     for m in ctx.matches(turn, patterns):
+        if m.start() < after:
+            continue
         sentence = turn.norm.sentence_at(m.start())
         text = turn.norm.text[slice(*sentence)]
         if exceptions and any(p.search(text) for p in ctx.patterns(exceptions)):

@@ -122,6 +122,21 @@ class RequiredDisclosure(Detector):
         if call_type not in self.call_types or not agent or self._not_owed(ctx):
             return Verdict()
         concepts = [c for c in self.concepts if call_type == "initial" or not c.initial_only]
+        met = self._concepts_met(ctx, agent, concepts)
+        if len(met) < len(concepts):
+            return self._incomplete(ctx, concepts, met)
+        done_at = max(met.values())
+        satisfied = tuple(sorted(set(met.values())))
+        deadline = self._deadline(ctx, agent)
+        if deadline is not None and done_at > deadline:
+            note = f"It came only at turn {done_at}, after the deadline (turn {deadline})."
+            return Verdict(hits=(Hit("missing", note=note),), satisfied_by=satisfied)
+        return Verdict(satisfied_by=satisfied)
+
+    def _concepts_met(
+        self, ctx: CallContext, agent: list[TurnView], concepts: list[Concept]
+    ) -> dict[int, int]:
+        """Concept index -> the first agent turn that says it (by pattern or by meaning)."""
         met: dict[int, int] = {}
         for turn in agent:
             for i, concept in enumerate(concepts):
@@ -133,15 +148,28 @@ class RequiredDisclosure(Detector):
                 met = dict.fromkeys(range(len(concepts)), turn.index)
             if len(met) == len(concepts):
                 break
-        deadline = self._deadline(ctx, agent)
-        if len(met) < len(concepts):
+        return met
+
+    def _incomplete(
+        self, ctx: CallContext, concepts: list[Concept], met: dict[int, int]
+    ) -> Verdict:
+        """Not everything was said. When the call type is unknown and only the first-call
+        parts are absent, the words meet the follow-up form: credit the turn, suspect the rest."""
+        core = [i for i, c in enumerate(concepts) if not c.initial_only]
+        partial = (
+            ctx.metadata.call_type is None
+            and "follow_up" in self.call_types
+            and len(core) < len(concepts)
+            and all(i in met for i in core)
+        )
+        if not partial:
             return Verdict(hits=(Hit("missing", note="It was never said in this call."),))
-        done_at = max(met.values())
-        satisfied = tuple(sorted(set(met.values())))
-        if deadline is not None and done_at > deadline:
-            note = f"It came only at turn {done_at}, after the deadline (turn {deadline})."
-            return Verdict(hits=(Hit("missing", note=note),), satisfied_by=satisfied)
-        return Verdict(satisfied_by=satisfied)
+        note = (
+            "The follow-up form was said; if this was the first call, the rest was not. "
+            "Needs call metadata call_type to confirm."
+        )
+        satisfied = tuple(sorted({met[i] for i in core}))
+        return Verdict(hits=(Hit("suspected", note=note),), satisfied_by=satisfied)
 
     def _not_owed(self, ctx: CallContext) -> bool:
         """True when the answerer is not the consumer (a third party is owed no disclosure)."""
@@ -194,13 +222,24 @@ class VerificationSequence(Detector):
 
 
 class TriggerResponse(Detector):
-    """Debtor words (or a metadata fact) that oblige a response in later agent turns."""
+    """Debtor words (or a metadata fact) that oblige a response in later agent turns.
 
-    pattern_fields: ClassVar[tuple[str, ...]] = ("triggers", "forbidden", "excuse", "required")
+    ``echoes`` are the agent restating the trigger ("I know you said you're at work, but..."):
+    the agent's own words then show the trigger, and what follows them in that turn counts.
+    """
+
+    pattern_fields: ClassVar[tuple[str, ...]] = (
+        "triggers",
+        "echoes",
+        "forbidden",
+        "excuse",
+        "required",
+    )
     exemplar_fields: ClassVar[tuple[str, ...]] = ("required_exemplars",)
 
     type: Literal["trigger_response"]
     triggers: Patterns = Field(min_length=1)
+    echoes: Patterns = ()
     metadata_trigger: MetadataCondition | None = None
     forbidden: Patterns = ()
     excuse: Patterns = ()
@@ -211,19 +250,22 @@ class TriggerResponse(Detector):
     status: Literal["violation", "suspected"] = "violation"
 
     def evaluate(self, ctx: CallContext, negatives: tuple[str, ...]) -> Verdict:
-        start = self._trigger_turn(ctx)
+        start, echo_end = self._trigger_turn(ctx)
         if start is None:
             return Verdict()
-        after = list(ctx.agent_turns(after=start))
+        after = list(ctx.agent_turns(after=start if echo_end is None else start - 1))
         if not after:
             return Verdict()
         where = "from the start (metadata)" if start < 0 else f"at turn {start}"
+        if echo_end is not None:
+            where += " (as the agent restated them)"
         hits: list[Hit] = []
         watched = after[: self.window] if self.window else after
         for turn in watched:
             if self.excuse and ctx.search(turn, self.excuse):
                 continue
-            hit = evidence(ctx, turn, self.forbidden)
+            skip = echo_end if echo_end is not None and turn.index == start else 0
+            hit = evidence(ctx, turn, self.forbidden, after=skip)
             if hit:
                 note = f"The debtor's words {where} called for a different response."
                 hits.append(Hit(self.status, hit.turn, hit.span, note))
@@ -237,13 +279,19 @@ class TriggerResponse(Detector):
                 satisfied = (answer,)
         return Verdict(hits=tuple(hits), satisfied_by=satisfied)
 
-    def _trigger_turn(self, ctx: CallContext) -> int | None:
+    def _trigger_turn(self, ctx: CallContext) -> tuple[int | None, int | None]:
+        """The trigger's turn, and where an agent echo of it ends (``None`` if not an echo)."""
         if self.metadata_trigger and self.metadata_trigger.state(ctx.metadata) == "met":
-            return -1
-        # Debtor triggers are read without negation handling: "no, wrong number" and
-        # "I can't afford it" carry their meaning in the negation itself.
-        debtor = (t for t in ctx.turns if t.speaker == "debtor")
-        return next((t.index for t in debtor if ctx.search(t, self.triggers)), None)
+            return -1, None
+        # Triggers are read without negation handling: "no, wrong number" and "I can't
+        # afford it" (or "you asked us not to text") carry their meaning in the negation.
+        for turn in ctx.turns:
+            if turn.speaker == "debtor" and ctx.search(turn, self.triggers):
+                return turn.index, None
+            echo = ctx.search(turn, self.echoes) if turn.speaker == "agent" else None
+            if echo:
+                return turn.index, echo.end()
+        return None, None
 
     def _answers(self, ctx: CallContext, turn: TurnView) -> bool:
         if evidence(ctx, turn, self.required):

@@ -16,7 +16,8 @@ _NEGATION = re.compile(
     r"|aint|without|nahi|nahin)\b"
 )
 # A negation inside these frames does not deny anything: "I'm not saying you'll be arrested,
-# but...", "I don't want to send the police", "you leave me no choice but".
+# but...", "I don't want to send the police", "you leave me no choice but"; "why not
+# borrow it" and "can't you borrow it" suggest rather than deny.
 _RHETORICAL = re.compile(
     r"\b(?:(?:not|never) (?:saying|telling you|threatening|promising|suggesting|guaranteeing"
     r"|ruling out|going to lie|gonna lie|kidding)"
@@ -27,7 +28,9 @@ _RHETORICAL = re.compile(
     r"|no doubt|(?:dont|doesnt) (?:you )?(?:think|know|realise|realize|matter|mean)"
     r"|(?:isnt|arent|wasnt|wont|doesnt|dont|didnt|wouldnt|couldnt|cant)"
     r" (?:it|they|you|he|she|we|i)\W*$"
-    r"|^\W*(?:couldnt|cant|wouldnt|why dont|why not) you\b|\b(?:could|can|would) you not\b)"
+    r"|^\W*(?:couldnt|cant|wouldnt) you\b|\b(?:could|can|would) you not\b"
+    r"|\bwhy (?:not|dont you|dont we|dont i)\b|\b(?:dont|do not|doesnt) care\b"
+    r"|\b(?:nobody|no one|noone) (?:wants|likes|would want)\b)"
 )
 # Cues after a denial that bring the threat back: "...yet", "...as long as you pay today".
 _UNDOING = re.compile(
