@@ -3,6 +3,11 @@
 A head is trained from labelled jsonl files and cached on disk under a version that hashes the
 training data, the encoder's ``model_id`` and the training settings, so editing the corpus or
 swapping the encoder retrains it, and nothing else does. Tone uses it now; intents later.
+
+A head may also read the words themselves: with ``lexical_weight`` > 0, word uni- and bigram
+TF-IDF features (scaled by that weight) sit next to the embedding in one logistic regression.
+Sentence embeddings blur small words that decide a class ("nobody will arrest you" embeds next
+to "the police will arrest you"); the lexical block gives the regression those words back.
 """
 
 from __future__ import annotations
@@ -23,7 +28,14 @@ import numpy as np
 from coach.scoring.text import TextEncoder
 
 # Part of every head's version: changing how heads are trained must invalidate the cache.
-_TRAINING_SETTINGS = {"estimator": "LogisticRegression", "C": 8.0, "class_weight": "balanced"}
+_TRAINING_SETTINGS = {
+    "estimator": "LogisticRegression",
+    "C": 8.0,
+    "class_weight": "balanced",
+    "format": 2,
+}
+# The lexical block: word uni/bigrams seen in at least two training texts, sublinear tf.
+_LEXICAL_SETTINGS = {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True}
 
 
 @dataclass(frozen=True)
@@ -52,12 +64,16 @@ def read_jsonl(paths: Iterable[Path]) -> list[LabelledText]:
     return examples
 
 
-def head_version(examples: Sequence[LabelledText], model_id: str) -> str:
+def head_version(
+    examples: Sequence[LabelledText], model_id: str, lexical_weight: float = 0.0
+) -> str:
     """SHA-256 over the examples (order-independent), encoder id, scikit-learn and settings."""
     digest = hashlib.sha256()
     # A pickled estimator is only safe to reload with the scikit-learn that wrote it.
     sklearn_version = importlib.metadata.version("scikit-learn")
-    header = [model_id, sklearn_version, _TRAINING_SETTINGS]
+    header: list[Any] = [model_id, sklearn_version, _TRAINING_SETTINGS]
+    if lexical_weight:
+        header.append({"lexical_weight": lexical_weight, **_LEXICAL_SETTINGS})
     digest.update(json.dumps(header, sort_keys=True).encode())
     for text, label in sorted((e.text, e.label) for e in examples):
         digest.update(json.dumps([text, label]).encode())
@@ -80,27 +96,77 @@ class ClassifierHead:
         """Probabilities, shape ``(len(texts), len(self.classes))``, columns in class order."""
         if not texts:
             return np.zeros((0, len(self.classes)))
-        return self.predict_proba_embeddings(self.encoder.encode(texts))
+        return self.predict_proba_embeddings(self.encoder.encode(texts), texts)
 
-    def predict_proba_embeddings(self, embeddings: np.ndarray) -> np.ndarray:
-        """Same as :meth:`predict_proba` for rows the caller already embedded."""
-        return np.asarray(self._estimator.predict_proba(embeddings))
+    def predict_proba_embeddings(
+        self, embeddings: np.ndarray, texts: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """Same as :meth:`predict_proba` for rows the caller already embedded.
+
+        A lexical head also needs the ``texts`` the rows were embedded from.
+        """
+        return np.asarray(self._estimator.predict_proba(embeddings, texts))
 
 
-def fit_estimator(embeddings: np.ndarray, labels: Sequence[str]) -> Any:
+class HeadEstimator:
+    """Logistic regression over an embedding, optionally beside a scaled word TF-IDF block."""
+
+    def __init__(self, lexical_weight: float = 0.0) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        self.lexical_weight = lexical_weight
+        self.vectorizer: Any = None
+        self.regression = LogisticRegression(
+            C=_TRAINING_SETTINGS["C"],
+            class_weight=_TRAINING_SETTINGS["class_weight"],
+            max_iter=5000,
+        )
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.regression.classes_
+
+    def fit(
+        self, embeddings: np.ndarray, texts: Sequence[str], labels: Sequence[str]
+    ) -> HeadEstimator:
+        if self.lexical_weight:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            self.vectorizer = TfidfVectorizer(**_LEXICAL_SETTINGS).fit(texts)
+        self.regression.fit(self._features(embeddings, texts), list(labels))
+        return self
+
+    def predict_proba(self, embeddings: np.ndarray, texts: Sequence[str] | None) -> np.ndarray:
+        return self.regression.predict_proba(self._features(embeddings, texts))
+
+    def _features(self, embeddings: np.ndarray, texts: Sequence[str] | None) -> Any:
+        if self.vectorizer is None:
+            return embeddings
+        if texts is None or len(texts) != len(embeddings):
+            raise ValueError("a lexical head needs the texts beside their embeddings")
+        from scipy.sparse import csr_matrix, hstack
+
+        words = self.vectorizer.transform(texts) * self.lexical_weight
+        return hstack([csr_matrix(embeddings), words]).tocsr()
+
+
+def fit_estimator(
+    embeddings: np.ndarray,
+    labels: Sequence[str],
+    texts: Sequence[str] | None = None,
+    lexical_weight: float = 0.0,
+) -> HeadEstimator:
     """Fit the head's estimator with the versioned settings (used by training and benches)."""
-    from sklearn.linear_model import LogisticRegression
-
-    estimator = LogisticRegression(
-        C=_TRAINING_SETTINGS["C"],
-        class_weight=_TRAINING_SETTINGS["class_weight"],
-        max_iter=2000,
-    )
-    return estimator.fit(embeddings, list(labels))
+    if lexical_weight and texts is None:
+        raise ValueError("a lexical head needs the training texts")
+    return HeadEstimator(lexical_weight).fit(embeddings, texts or [], labels)
 
 
 def train_head(
-    examples: Sequence[LabelledText], encoder: TextEncoder, classes: Sequence[str] | None = None
+    examples: Sequence[LabelledText],
+    encoder: TextEncoder,
+    classes: Sequence[str] | None = None,
+    lexical_weight: float = 0.0,
 ) -> ClassifierHead:
     """Train a head; with ``classes`` given, every example must use one and each must occur."""
     labels = sorted({e.label for e in examples})
@@ -108,8 +174,11 @@ def train_head(
         raise ValueError(f"training labels {labels} differ from the expected {sorted(classes)}")
     # Sorted input makes the fit independent of file and line order, like the version hash.
     ordered = sorted(examples, key=lambda e: (e.label, e.text))
-    estimator = fit_estimator(encoder.encode([e.text for e in ordered]), [e.label for e in ordered])
-    version = head_version(examples, encoder.model_id)
+    texts = [e.text for e in ordered]
+    estimator = fit_estimator(
+        encoder.encode(texts), [e.label for e in ordered], texts, lexical_weight
+    )
+    version = head_version(examples, encoder.model_id, lexical_weight)
     return ClassifierHead(encoder, estimator, tuple(estimator.classes_), version)
 
 
@@ -119,17 +188,21 @@ def load_or_train_head(
     encoder: TextEncoder,
     cache_dir: Path,
     classes: Sequence[str] | None = None,
+    lexical_weight: float = 0.0,
 ) -> ClassifierHead:
-    """The head for ``name`` from ``cache_dir`` when its version matches, else train and save."""
+    """The head for ``name`` from ``cache_dir`` when its version matches, else train and save.
+
+    ``lexical_weight`` > 0 adds the word TF-IDF block (see the module docstring).
+    """
     examples = read_jsonl(data_paths)
     if not examples:
         raise ValueError(f"no training examples for head {name!r}")
-    version = head_version(examples, encoder.model_id)
+    version = head_version(examples, encoder.model_id, lexical_weight)
     path = Path(cache_dir) / f"{name}-{version[:16]}.pkl"
     cached = _read_cached(path, version, encoder)
     if cached is not None:
         return cached
-    head = train_head(examples, encoder, classes)
+    head = train_head(examples, encoder, classes, lexical_weight)
     _write_cached(path, head)
     return head
 

@@ -1,6 +1,7 @@
 """Tone of agent turns (seven classes) and the debtor's tone trajectory over a call.
 
-The encoder-based head reads paraphrases; one lexical cue is layered on top because it is
+The agent head reads the sentence embedding (paraphrases) beside word uni/bigram features (the
+small words an embedding blurs, such as negation); one lexical cue is layered on top because it is
 precise where the head is not: profanity from an agent is hostile whatever the sentence
 around it says (a polite sentence with a swear word in it can embed close to "professional").
 """
@@ -41,6 +42,11 @@ _PROFANITY = re.compile(
 )
 # With profanity, hostile gets at least this probability (so it wins over any rival).
 _PROFANITY_FLOOR = 0.6
+# Scale of the word TF-IDF block beside the embedding in the agent head (see heads.py): the
+# embedding alone misses negation ("nobody will arrest you" reads as a threat) and the words
+# that mark a bare statement versus a courteous one. Chosen by training on the original corpus
+# and testing on lines written later by someone else, not on the dev set.
+_TONE_LEXICAL_WEIGHT = 1.0
 
 Trend = Literal["calmed", "escalated", "steady"]
 
@@ -117,7 +123,9 @@ def _with_floor(scores: dict[str, float], cls: str, floor: float) -> dict[str, f
 def load_tone_classifier(encoder: TextEncoder, data_dir: Path, cache_dir: Path) -> ToneClassifier:
     """The tone classifier trained on ``data_dir/*.jsonl`` (cached in ``cache_dir``)."""
     paths = sorted(Path(data_dir).glob("*.jsonl"))
-    head = load_or_train_head("tone", paths, encoder, cache_dir, classes=TONE_CLASSES)
+    head = load_or_train_head(
+        "tone", paths, encoder, cache_dir, classes=TONE_CLASSES, lexical_weight=_TONE_LEXICAL_WEIGHT
+    )
     return ToneClassifier(head)
 
 

@@ -134,6 +134,53 @@ def test_profanity_does_not_downgrade_a_threat(tone: ToneClassifier) -> None:
     assert result.label == "threatening"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There's no warrant and no police involvement; this is only about agreeing a payment.",
+        "don't worry nobody is going to arrest you over a credit card",
+        "We won't be contacting your employer or your family about this account.",
+    ],
+)
+def test_reassurance_that_denies_a_threat_is_not_threatening(
+    tone: ToneClassifier, text: str
+) -> None:
+    assert label(tone, text) in {"professional", "empathetic"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The balance on the debt is six hundred and twenty dollars.",
+        "the debt was passed to us by the bank in january",
+    ],
+)
+def test_bare_fact_about_the_debt_is_neutral_not_professional(
+    tone: ToneClassifier, text: str
+) -> None:
+    assert label(tone, text) == "neutral"
+
+
+def test_deadline_demand_is_pushy_not_threatening(tone: ToneClassifier) -> None:
+    text = "You need to pay the full three hundred by Friday, no extensions."
+    assert label(tone, text) == "pushy"
+
+
+def test_brushing_aside_debt_advice_is_pushy(tone: ToneClassifier) -> None:
+    text = "You don't need to ring a debt charity, just give me the card number now."
+    assert label(tone, text) == "pushy"
+
+
+def test_posing_as_a_police_officer_is_threatening(tone: ToneClassifier) -> None:
+    text = "This is Officer Grant from the county sheriff's department about your unpaid bill."
+    assert label(tone, text) == "threatening"
+
+
+def test_calling_the_debtor_a_thief_is_hostile(tone: ToneClassifier) -> None:
+    text = "You took the money knowing you'd never pay it back, you thief."
+    assert label(tone, text) == "hostile"
+
+
 def test_scores_cover_all_seven_classes_and_sum_to_one(tone: ToneClassifier) -> None:
     for result in tone.classify(["okay", "you're a bloody liar"]):
         assert tuple(result.tone_scores) == TONE_CLASSES
@@ -258,6 +305,22 @@ def test_head_version_ignores_line_order(encoder: SentenceEncoder, tmp_path: Pat
     head_a = load_or_train_head("a", [a], encoder, tmp_path / "heads")
     head_b = load_or_train_head("b", [b], encoder, tmp_path / "heads")
     assert head_a.version == head_b.version
+
+
+def test_lexical_head_has_its_own_version_and_needs_texts(
+    encoder: SentenceEncoder, tmp_path: Path
+) -> None:
+    # The lexical block keeps words seen in two texts or more, so the words repeat here.
+    rows = [("thank you", "polite"), ("thank you so much", "polite")]
+    rows += [("shut up", "rude"), ("shut up now", "rude")]
+    data = write_jsonl(tmp_path / "small.jsonl", rows)
+    plain = load_or_train_head("small", [data], encoder, tmp_path / "heads")
+    lexical = load_or_train_head("small", [data], encoder, tmp_path / "heads", lexical_weight=1.0)
+    assert lexical.version != plain.version
+    embedded = encoder.encode(["thank you"])
+    assert lexical.predict_proba_embeddings(embedded, ["thank you"]).shape == (1, 2)
+    with pytest.raises(ValueError, match="needs the texts"):
+        lexical.predict_proba_embeddings(embedded)
 
 
 def test_unexpected_labels_are_refused(encoder: SentenceEncoder, tmp_path: Path) -> None:
