@@ -243,7 +243,9 @@ def report(figures: dict[str, float], sections: dict[str, list[str]], command: s
         f"Command: `{command}`  ",
         f"Machine: {machine()}  ",
         f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Data: `tests/data/scoring/` "
-        "(never used for training or tuning).",
+        "(never used for training; the rule packs and tone corpus of 2026-11-25 were revised "
+        "after reading its misses, without copying its sentences, so these figures are "
+        "optimistic: see the note below the table).",
         "",
         "| figure | value | target | |",
         "|---|---|---|---|",
