@@ -27,6 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.docs_section import machine, write_section  # noqa: E402
 from coach.scoring.engine import ScoringModels, load_scoring_models, score_transcript  # noqa: E402
+from coach.scoring.tone import TONE_CLASSES  # noqa: E402
 
 DATA = REPO / "tests" / "data" / "scoring"
 MINI_MIRANDA = "US-FDCPA-1692e11-MINI-MIRANDA"
@@ -36,15 +37,7 @@ FLAGGED = ("violation", "missing")
 ORDER_RULES = frozenset(
     {"US-FDCPA-1692cb-RPV-BEFORE-DISCLOSURE", "UK-CONC-7.9-ID-BEFORE-DISCLOSURE"}
 )
-TONES = (
-    "empathetic",
-    "professional",
-    "neutral",
-    "pushy",
-    "hostile",
-    "threatening",
-    "condescending",
-)
+TONES = TONE_CLASSES
 VOICES = {"agent": "en-us", "debtor": "en-gb-x-rp"}
 GAP_S = 0.4
 TARGETS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from coach.scoring.payment_terms import (
     AMOUNT,
@@ -45,17 +45,7 @@ Stage = Literal[
     "close",
 ]
 Outcome = Literal["promise_to_pay", "payment_plan", "dispute", "refusal", "callback", "none"]
-STAGES: tuple[Stage, ...] = (
-    "greeting_identification",
-    "verification",
-    "disclosure",
-    "purpose",
-    "discovery",
-    "options_offered",
-    "commitment",
-    "recap",
-    "close",
-)
+STAGES: tuple[Stage, ...] = get_args(Stage)
 # Greetings and self-identification only count near the start of the call.
 OPENING_TURNS = 3
 
