@@ -174,7 +174,7 @@ def score_command(
 
     if (transcript is None) == (batch is None):
         raise click.UsageError("Give a TRANSCRIPT file or --batch IN.jsonl (not both).")
-    models = scoring_models(current_app.config["COACH"], current_app.instance_path)
+    models = scoring_models(current_app)
     if batch is not None:
         for line in score_batch(batch, models, scorecard):
             click.echo(line)

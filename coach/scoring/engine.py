@@ -56,12 +56,16 @@ class ScoringModels:
 
 
 def load_scoring_models(
-    content_dir: str | Path, cache_dir: str | Path, encoder: TextEncoder | None = None
+    content_dir: str | Path,
+    cache_dir: str | Path,
+    encoder: TextEncoder | None = None,
+    packs: Mapping[str, list[RulePack]] | None = None,
 ) -> ScoringModels:
     """Load packs, scorecards, the encoder and the heads (trained into ``cache_dir`` once)."""
     content, cache = Path(content_dir), Path(cache_dir)
     encoder = encoder or load_default_encoder()
-    packs = load_rule_packs(content / "rules")
+    # The app passes the packs its catalog already loaded and checked; don't parse them twice.
+    packs = packs if packs is not None else load_rule_packs(content / "rules")
     rule_ids = frozenset(r.id for group in packs.values() for p in group for r in p.rules)
     models = ScoringModels(
         encoder=encoder,

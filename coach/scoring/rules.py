@@ -8,7 +8,7 @@ as ``file:dotted.path: message`` and raised together in one :class:`RulePackErro
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -234,18 +234,24 @@ def load_rule_pack(path: str | Path, *, check_examples: bool = True) -> RulePack
 
 def load_rule_packs(directory: str | Path) -> dict[str, list[RulePack]]:
     """Load every ``*.yaml`` pack in ``directory``, grouped by jurisdiction; all errors at once."""
-    packs: dict[str, list[RulePack]] = {}
+    loaded: list[RulePack] = []
     errors: list[str] = []
     for path in sorted(Path(directory).glob("*.yaml")):
         try:
-            pack = load_rule_pack(path)
+            loaded.append(load_rule_pack(path))
         except RulePackError as exc:
             errors.extend(exc.errors)
-            continue
-        packs.setdefault(pack.jurisdiction, []).append(pack)
     if errors:
         raise RulePackError(errors)
-    return packs
+    return group_by_jurisdiction(loaded)
+
+
+def group_by_jurisdiction(packs: Iterable[RulePack]) -> dict[str, list[RulePack]]:
+    """Packs keyed by jurisdiction, in the order given (what the detectors look up)."""
+    grouped: dict[str, list[RulePack]] = {}
+    for pack in packs:
+        grouped.setdefault(pack.jurisdiction, []).append(pack)
+    return grouped
 
 
 def check_rule_examples(pack: RulePack, encoder: TextEncoder | None = None) -> list[str]:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from coach import jobs
 from coach.extensions import db
 from coach.models import Call, CallStatus, Job, JobStatus, Role, TranscriptVersion, User
+from coach.scoring.asr import Transcriber, default_channels
 from coach.scoring.audio import AudioError, DecodedAudio, decode_audio
 from coach.scoring.types import Transcript, Turn
 from coach.services import access, audit, engines
@@ -116,8 +117,6 @@ def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
 
 def transcribe_path(path: Path, channels: str | None = None) -> Transcript:
     """Transcribe any file with the configured engine (the CLI's way into the same pipeline)."""
-    from coach.scoring.asr import default_channels
-
     audio = _decode(path)
     mode = channels or default_channels(audio)
     if mode == "stereo" and audio.channels != 2:
@@ -294,8 +293,6 @@ def _decode(path: Path) -> DecodedAudio:
 
 
 def _channels_mode(audio: DecodedAudio, speakers: str) -> str:
-    from coach.scoring.asr import default_channels
-
     if default_channels(audio) == "stereo":
         return "stereo"
     return "mono2" if speakers == "two" else "mono1"
@@ -308,6 +305,6 @@ def _queue_scoring(call: Call, owner_id: int) -> None:
     queue_scoring(call, owner_id)
 
 
-def _model_id(engine: object) -> str:
-    settings = getattr(engine, "settings", None)
-    return f"{settings.backend}:{Path(settings.model_path()).name}" if settings else "unknown"
+def _model_id(engine: Transcriber) -> str:
+    settings = engine.settings
+    return f"{settings.backend}:{Path(settings.model_path()).name}"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+
+from flask import Flask
 
 from coach.scoring.asr import AsrSettings, Transcriber, make_transcriber
 
@@ -38,24 +41,28 @@ _scoring_models: dict[tuple[str, str], Any] = {}
 _encoders: dict[str, Any] = {}
 
 
-def scoring_models(config: Mapping[str, Any], instance_path: str) -> Any:
+def scoring_models(app: Flask) -> Any:
     """The shared scoring models (encoder, tone head, rule packs, scorecards), loaded once.
 
-    The sentence encoder is shared by every app in the process; the heads train once into
-    ``COACH_MODEL_CACHE_DIR`` (default ``instance/model-cache``) and load from there after.
+    The sentence encoder is shared by every app in the process; the rule packs are the ones
+    the app's catalog loaded at start-up; the heads train once into ``COACH_MODEL_CACHE_DIR``
+    (default ``instance/model-cache``) and load from there after.
     """
-    from pathlib import Path
-
     from coach.scoring.engine import load_scoring_models
+    from coach.scoring.rules import group_by_jurisdiction
     from coach.scoring.text import load_default_encoder
 
-    cache_dir = config["MODEL_CACHE_DIR"] or str(Path(instance_path) / "model-cache")
+    config = app.config["COACH"]
+    cache_dir = config["MODEL_CACHE_DIR"] or str(Path(app.instance_path) / "model-cache")
     key = (config["CONTENT_DIR"], cache_dir)
     with _lock:
         if "default" not in _encoders:
             _encoders["default"] = load_default_encoder()
         if key not in _scoring_models:
             _scoring_models[key] = load_scoring_models(
-                Path(config["CONTENT_DIR"]), Path(cache_dir), encoder=_encoders["default"]
+                Path(config["CONTENT_DIR"]),
+                Path(cache_dir),
+                encoder=_encoders["default"],
+                packs=group_by_jurisdiction(app.extensions["coach.catalog"].get("rules")),
             )
         return _scoring_models[key]

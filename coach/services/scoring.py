@@ -50,7 +50,7 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
     version = latest_transcript(call)
     if version is None:
         raise ServiceError("The call has no transcript to score.")
-    models = engines.scoring_models(current_app.config["COACH"], current_app.instance_path)
+    models = engines.scoring_models(current_app)
     progress(0.3)
     from coach.scoring.engine import score_transcript
 

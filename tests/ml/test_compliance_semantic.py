@@ -9,7 +9,7 @@ import pytest
 from coach.scoring.compliance import assess_compliance
 from coach.scoring.rules import check_rule_examples, load_rule_packs
 from coach.scoring.text import load_default_encoder
-from coach.scoring.types import Transcript, Turn
+from tests.transcripts import call, rule_ids
 
 pytestmark = pytest.mark.ml
 
@@ -26,18 +26,6 @@ def encoder():
 @pytest.fixture(scope="module")
 def packs():
     return load_rule_packs(RULES_DIR)
-
-
-def call(*lines: str) -> Transcript:
-    turns = []
-    for line in lines:
-        speaker, text = line.split(":", 1)
-        turns.append(Turn(speaker=speaker.strip(), text=text.strip()))
-    return Transcript(turns=tuple(turns))
-
-
-def rule_ids(result) -> set[str]:
-    return {f.rule_id for f in result.findings}
 
 
 def test_paraphrased_mini_miranda_is_credited_by_meaning(encoder, packs):

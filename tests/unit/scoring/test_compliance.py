@@ -14,6 +14,7 @@ from coach.scoring.compliance import (
 )
 from coach.scoring.rules import load_rule_packs
 from coach.scoring.types import Transcript, Turn, Word
+from tests.transcripts import call
 
 RULES_DIR = Path(__file__).resolve().parents[3] / "content" / "rules"
 
@@ -29,15 +30,6 @@ US_OPENING = (
 @pytest.fixture(scope="module")
 def packs():
     return load_rule_packs(RULES_DIR)
-
-
-def call(*lines: str) -> Transcript:
-    """A transcript from ``"agent: ..."`` / ``"debtor: ..."`` lines."""
-    turns = []
-    for line in lines:
-        speaker, text = line.split(":", 1)
-        turns.append(Turn(speaker=speaker.strip(), text=text.strip()))
-    return Transcript(turns=tuple(turns))
 
 
 def assess(packs, jurisdiction: str, *lines: str, metadata=None) -> ComplianceResult:
