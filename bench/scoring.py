@@ -4,8 +4,10 @@
 
 The call is built by cycling the dev-set calls' turns with times spread over ten minutes.
 "Warm" runs score the same text again (every embedding is cached, as when a call is
-re-scored); "cold" runs change every turn's wording slightly first, so each run embeds all
-of its text, as a newly transcribed call does. Medians of ``--runs`` runs are reported.
+re-scored); "cold" runs open every turn with different spoken fillers first ("so um",
+"well right"…), so each run embeds all of its text, as a newly transcribed call does, while
+the turns keep their sentences (an added sentence would make every turn longer than the real
+ones). Medians of ``--runs`` runs are reported.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from coach.scoring.engine import load_scoring_models, score_transcript  # noqa: 
 CALLS = REPO / "tests" / "data" / "scoring" / "calls"
 CALL_SECONDS = 600.0
 TARGET_S = 1.0
-# Small edits that keep a turn's meaning but change its text (so its embedding is new).
-_VARIANTS = ("", " Okay.", " Right.", " Alright then.", " I see.", " Sure.", " Thanks.")
+# Spoken openers that keep a turn's meaning but change its text (so its embedding is new):
+# run r, lap l opens with _FIRST[r] + _SECOND[l], unique for up to 8 runs of 8 laps.
+_FIRST = ("", "So", "Well", "Okay", "Right", "Now", "Alright", "Look", "Yeah")
+_SECOND = ("", "um", "uh", "then", "you know", "I mean", "see", "like", "listen")
 
 
 def synthetic_call(turn_count: int, run: int) -> dict:
@@ -41,10 +45,12 @@ def synthetic_call(turn_count: int, run: int) -> dict:
             source += call["transcript"]["turns"]
     step = CALL_SECONDS / turn_count
     turns = []
+    if turn_count > len(source) * len(_SECOND):
+        raise ValueError(f"at most {len(source) * len(_SECOND)} turns")
     for i in range(turn_count):
         turn = source[i % len(source)]
-        lap = i // len(source) + run * 3
-        text = turn["text"] + _VARIANTS[lap % len(_VARIANTS)] + (f" ({lap})" if run else "")
+        opener = " ".join(w for w in (_FIRST[run], _SECOND[i // len(source)]) if w)
+        text = f"{opener}, {turn['text']}" if opener else turn["text"]
         start = round(i * step, 2)
         turns.append(
             {"speaker": turn["speaker"], "text": text, "start": start, "end": start + step - 0.3}
@@ -64,6 +70,8 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=150)
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args()
+    if not 1 <= args.runs < len(_FIRST):
+        parser.error(f"--runs must be 1 to {len(_FIRST) - 1} (each cold run needs its own opener)")
     begin = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:
         models = load_scoring_models(REPO / "content", Path(cache))

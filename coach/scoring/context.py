@@ -126,7 +126,7 @@ class CallContext:
 
     def chunk_texts(self) -> list[str]:
         """Original-text chunks of every agent turn (what semantic matching embeds)."""
-        return [t.norm.quote(*s) for t in self.agent_turns() for s in t.norm.chunks()]
+        return [text for t in self.agent_turns() for text in _chunk_texts(t)]
 
     def _chunk_vectors(self, turn: TurnView) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
         if not self._chunks:
@@ -139,3 +139,19 @@ class CallContext:
                 self._chunks[view.index] = (spans, vectors[offset : offset + len(spans)])
                 offset += len(spans)
         return self._chunks[turn.index]
+
+
+def _chunk_texts(turn: TurnView) -> list[str]:
+    """The texts to embed for a turn's chunks, spelled as the other metrics spell them so a
+    new call embeds each once: a one-chunk turn as the turn's own text (what tone reads), a
+    sentence with its closing punctuation (what paraphrase detection reads)."""
+    spans = turn.norm.chunks()
+    if len(spans) == 1:
+        return [turn.norm.original]
+    original = turn.norm.original
+    texts = []
+    for span in spans:
+        start, end = turn.norm.original_span(*span)
+        end += len(original[end:]) - len(original[end:].lstrip(".!?"))
+        texts.append(original[start:end].strip())
+    return texts
