@@ -55,6 +55,8 @@ SETTINGS: dict[str, Setting] = {
     "ASR_DEVICE": Setting("cpu", choices=("cpu", "cuda")),
     "ASR_SWAP_CHANNELS": Setting(False, _parse_bool),
     "ASR_BEAM_SIZE": Setting(1, int, minimum=1),
+    # 0: every core, up to 4 (see docs/decisions.md); transcriptions take turns on one model.
+    "ASR_CPU_THREADS": Setting(0, int, minimum=0),
     "MAX_UPLOAD_MB": Setting(200, int, minimum=1),
     "MAX_CALL_MINUTES": Setting(60, int, minimum=1),
     "RETENTION_DAYS": Setting(365, int, minimum=1),

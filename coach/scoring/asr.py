@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, get_args
 
@@ -54,6 +54,16 @@ _BEFORE_DONE = 0.99
 _SAME_SIGNAL_CORRELATION = 0.9
 
 
+# Whisper tiny gains nothing from more threads than this (its matrices are small).
+_MAX_CPU_THREADS = 4
+
+
+def default_cpu_threads() -> int:
+    """Every core, up to four. One model serves every job of a process and runs one
+    recording at a time, so a lone transcription should use the whole machine."""
+    return max(1, min(os.cpu_count() or 1, _MAX_CPU_THREADS))
+
+
 @dataclass(frozen=True)
 class AsrSettings:
     """How calls are transcribed; invalid values raise ValueError naming the config key."""
@@ -68,7 +78,7 @@ class AsrSettings:
     vad: bool | None = None
     word_timestamps: bool = True
     swap_channels: bool = False
-    cpu_threads: int = 1
+    cpu_threads: int = field(default_factory=default_cpu_threads)
     language: str = "en"
 
     def __post_init__(self) -> None:

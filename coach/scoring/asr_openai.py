@@ -28,7 +28,7 @@ class OpenAIWhisperRecognizer:
 
         self.settings = settings
         if settings.device == "cpu":
-            # One thread per job is fastest for tiny models; jobs scale across cores instead.
+            # Process-wide in torch: the sentence encoder in this process shares the setting.
             torch.set_num_threads(settings.cpu_threads)
         self.model = _load_model(settings.model_path(), settings.device)
         # Decoding installs key/value-cache hooks on the shared model: one call at a time.

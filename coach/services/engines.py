@@ -9,7 +9,12 @@ from typing import Any
 
 from flask import Flask
 
-from coach.scoring.asr import AsrSettings, Transcriber, make_transcriber
+from coach.scoring.asr import (
+    AsrSettings,
+    Transcriber,
+    default_cpu_threads,
+    make_transcriber,
+)
 
 _lock = threading.Lock()
 _transcribers: dict[AsrSettings, Transcriber] = {}
@@ -25,6 +30,7 @@ def asr_settings(config: Mapping[str, Any]) -> AsrSettings:
         compute_type="int8" if device == "cpu" else "float16",
         swap_channels=config["ASR_SWAP_CHANNELS"],
         beam_size=config["ASR_BEAM_SIZE"],
+        cpu_threads=config["ASR_CPU_THREADS"] or default_cpu_threads(),
     )
 
 

@@ -221,6 +221,7 @@ def test_an_unusable_file_raises_audio_error(transcriber: Transcriber, tmp_path:
         ({"model": "/nonexistent/model"}, "COACH_ASR_MODEL"),
         ({"device": "tpu"}, "COACH_ASR_DEVICE"),
         ({"backend": "openai-whisper", "vad": True}, "COACH_ASR_VAD"),
+        ({"cpu_threads": 0}, "COACH_ASR_CPU_THREADS"),
     ],
 )
 def test_bad_settings_name_the_config_key(settings: dict[str, object], key: str) -> None:

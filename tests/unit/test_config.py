@@ -1,11 +1,13 @@
 """Configuration precedence and fail-fast validation."""
 
+import os
 import stat
 from pathlib import Path
 
 import pytest
 
 from coach.config import ConfigError, load_config
+from coach.services.engines import asr_settings
 
 
 def test_defaults_use_sqlite_and_recordings_in_instance(tmp_path: Path) -> None:
@@ -56,3 +58,11 @@ def test_unknown_setting_in_instance_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "config.py").write_text("JOB_RUNER = 'inline'\n")
     with pytest.raises(ConfigError, match="JOB_RUNER"):
         load_config(tmp_path, environ={})
+
+
+def test_cpu_threads_default_to_every_core_up_to_four(tmp_path: Path) -> None:
+    default = asr_settings(load_config(tmp_path, environ={}))
+    pinned = asr_settings(load_config(tmp_path, environ={"COACH_ASR_CPU_THREADS": "1"}))
+
+    assert default.cpu_threads == max(1, min(os.cpu_count() or 1, 4))
+    assert pinned.cpu_threads == 1
