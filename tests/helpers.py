@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass
 
 from flask.testing import FlaskClient
@@ -38,3 +39,11 @@ def sign_in(client: FlaskClient, login: Login) -> None:
         "/login", data={"email": login.email, "password": login.password, "csrf_token": token}
     )
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def wav_with_unknown_codec() -> bytes:
+    """A valid WAV container whose format tag (0x7777) names a codec FFmpeg cannot decode."""
+    fmt = struct.pack("<HHIIHH", 0x7777, 1, 8000, 8000, 1, 8)
+    body = b"WAVEfmt " + struct.pack("<I", len(fmt)) + fmt + b"data"
+    body += struct.pack("<I", 4096) + bytes(4096)
+    return b"RIFF" + struct.pack("<I", len(body)) + body

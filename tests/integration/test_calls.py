@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from coach.extensions import db
 from coach.models import Call, Job, JobStatus
 from tests.conftest import SHARED_DIR
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, wav_with_unknown_codec
 
 pytestmark = pytest.mark.ml
 
@@ -66,6 +66,7 @@ def test_uploaded_call_is_transcribed_and_shown(
         (b"hello, this is not audio at all\n" * 20, "notes.wav", "not"),
         (b"RIFF", "cut.wav", ""),
         (b"data", "slides.pdf", "Coach accepts"),
+        (wav_with_unknown_codec(), "odd-codec.wav", "codec of this file is not supported"),
     ],
 )
 def test_bad_uploads_are_refused_clearly_and_store_nothing(

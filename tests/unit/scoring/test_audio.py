@@ -8,7 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.scoring.audio import SAMPLE_RATE, AudioError, decode_audio, probe_audio
+from coach.scoring.audio import (
+    SAMPLE_RATE,
+    AudioError,
+    decode_audio,
+    mp3_frame_length,
+    probe_audio,
+)
+from tests.helpers import wav_with_unknown_codec
 
 SPEECH_S = 3.0
 
@@ -122,6 +129,46 @@ def test_truncated_flac_is_refused(media: Path, tmp_path: Path) -> None:
 
     with pytest.raises(AudioError, match="truncated") as error:
         decode_audio(tmp_path / "cut.flac")
+    _assert_user_facing(error, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "encoder"),
+    [
+        ("cut.mp3", ["-c:a", "libmp3lame"]),  # opens with a Xing/Info frame count
+        ("cut-no-header.mp3", ["-c:a", "libmp3lame", "-write_xing", "0"]),
+        ("cut.aac", ["-c:a", "aac", "-f", "adts"]),
+    ],
+)
+def test_truncated_stream_without_declared_length_is_refused(
+    media: Path, tmp_path: Path, name: str, encoder: list[str]
+) -> None:
+    whole = tmp_path / f"whole{Path(name).suffix}"
+    _ffmpeg("-i", str(media / "source.wav"), *encoder, str(whole))
+    data = whole.read_bytes()
+    assert decode_audio(whole).duration == pytest.approx(SPEECH_S, abs=0.1)
+    # Cut through the middle of a frame, as an interrupted upload or copy does.
+    (tmp_path / name).write_bytes(data[: len(data) // 2 + 37])
+
+    with pytest.raises(AudioError, match="truncated") as error:
+        decode_audio(tmp_path / name)
+    _assert_user_facing(error, tmp_path)
+
+
+def test_mp3_frame_length_reads_the_frame_header() -> None:
+    # MPEG-1 Layer III, 128 kbit/s, 44.1 kHz: 144 * 128000 / 44100 = 417 bytes (+1 padded).
+    assert mp3_frame_length(bytes([0xFF, 0xFB, 0x90, 0x00])) == 417
+    assert mp3_frame_length(bytes([0xFF, 0xFB, 0x92, 0x00])) == 418
+    # MPEG-2 Layer III, 64 kbit/s, 22.05 kHz: 72 * 64000 / 22050 = 208 bytes.
+    assert mp3_frame_length(bytes([0xFF, 0xF3, 0x80, 0x00])) == 208
+    assert mp3_frame_length(b"RIFF") is None
+
+
+def test_unsupported_codec_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "call.wav").write_bytes(wav_with_unknown_codec())
+
+    with pytest.raises(AudioError, match=r"codec .*not supported") as error:
+        decode_audio(tmp_path / "call.wav")
     _assert_user_facing(error, tmp_path)
 
 
