@@ -17,6 +17,9 @@ from coach.scoring.types import Speaker, Turn, Word
 
 # Same-speaker segments closer than this are one turn (unless the other side spoke between).
 JOIN_GAP_S = 1.5
+# A stereo channel pausing this long while the other side starts to speak has handed over
+# (shorter gaps are someone talking over an interruption without stopping).
+HANDOVER_PAUSE_S = 0.5
 # A word gap this long after a sentence end may be a change of speaker in a mono call.
 SENTENCE_PAUSE_S = 0.25
 _SENTENCE_END = (".", "?", "!")
@@ -52,10 +55,34 @@ def stereo_turns(by_speaker: Mapping[Speaker, Sequence[Segment]]) -> tuple[Turn,
     survive the merge."""
     turns: list[Turn] = []
     for speaker, segments in by_speaker.items():
-        others = [s.start for other, segs in by_speaker.items() if other != speaker for s in segs]
-        for group in _group(segments, others):
+        others = sorted(
+            start
+            for other, segs in by_speaker.items()
+            if other != speaker
+            for s in segs
+            for start in (_word_starts(s) or [s.start])
+        )
+        pieces = [piece for s in segments for piece in split_where_other_spoke(s, others)]
+        for group in _group(pieces, others):
             turns.append(_turn(speaker, group, 1.0))
     return tuple(sorted(turns, key=lambda t: (t.start, t.end)))
+
+
+def split_where_other_spoke(segment: Segment, other_starts: Sequence[float]) -> list[Segment]:
+    """Cut a segment at a pause in which the other channel began speaking: Whisper runs one
+    segment across the silence while the other side talks ("Yes … 9012" around the agent's
+    question), which would put both answers before the question."""
+    words = segment.words
+    if len(words) < 2:
+        return [segment]
+    pieces: list[list[Word]] = [[words[0]]]
+    for previous, word in itertools.pairwise(words):
+        first = bisect.bisect_right(other_starts, previous.end)
+        paused = word.start - previous.end >= HANDOVER_PAUSE_S
+        if paused and first < len(other_starts) and other_starts[first] < word.start:
+            pieces.append([])
+        pieces[-1].append(word)
+    return _pieces(segment, pieces)
 
 
 def single_speaker_turns(segments: Sequence[Segment]) -> tuple[Turn, ...]:
@@ -92,6 +119,11 @@ def split_at_pauses(segment: Segment) -> list[Segment]:
         if previous.w.endswith(_SENTENCE_END) and word.start - previous.end >= SENTENCE_PAUSE_S:
             pieces.append([])
         pieces[-1].append(word)
+    return _pieces(segment, pieces)
+
+
+def _pieces(segment: Segment, pieces: list[list[Word]]) -> list[Segment]:
+    """The segment itself when it was not cut, else one segment per run of words."""
     if len(pieces) == 1:
         return [segment]
     return [
@@ -103,6 +135,10 @@ def split_at_pauses(segment: Segment) -> list[Segment]:
         )
         for piece in pieces
     ]
+
+
+def _word_starts(segment: Segment) -> list[float]:
+    return [w.start for w in segment.words]
 
 
 def _group(segments: Sequence[Segment], other_starts: Sequence[float]) -> list[list[Segment]]:

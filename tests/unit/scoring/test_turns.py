@@ -119,6 +119,40 @@ def test_a_quick_reply_splits_the_other_speakers_turn() -> None:
     assert [t.speaker for t in turns] == ["agent", "debtor", "agent"]
 
 
+def test_a_segment_running_across_the_other_sides_question_is_cut_there() -> None:
+    # Whisper heard "Yes. 9012." as one debtor segment across the agent's question.
+    debtor = Segment(
+        start=2.0,
+        end=6.5,
+        text="Yes. 9012.",
+        words=(Word(w="Yes.", start=2.0, end=2.4), Word(w="9012.", start=5.8, end=6.5)),
+    )
+    turns = stereo_turns(
+        {
+            "agent": [
+                seg(0.0, 1.8, "Am I speaking with Keisha?"),
+                seg(2.9, 5.3, "Can you confirm your date of birth?"),
+            ],
+            "debtor": [debtor],
+        }
+    )
+
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("agent", "Am I speaking with Keisha?"),
+        ("debtor", "Yes."),
+        ("agent", "Can you confirm your date of birth?"),
+        ("debtor", "9012."),
+    ]
+
+
+def test_talking_on_through_an_interruption_stays_one_turn() -> None:
+    agent = seg(0.0, 6.0, "I need to tell you that this call is recorded")
+    turns = stereo_turns({"agent": [agent], "debtor": [seg(4.16, 4.8, "Wait")]})
+
+    assert [t.speaker for t in turns] == ["agent", "debtor"]
+    assert turns[0].text == agent.text
+
+
 def test_single_speaker_recording_is_all_agent() -> None:
     turns = single_speaker_turns([seg(0, 2, "Hello there."), seg(5, 7, "Who is this?")])
 
