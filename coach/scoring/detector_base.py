@@ -39,7 +39,8 @@ class MetadataCondition(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     field: MetadataField
-    equals: bool | str
+    # One value, or a list of values any of which meets the condition.
+    equals: bool | str | tuple[str, ...]
     when_missing: Literal["suspected", "not_assessable", "assume_met"] = "suspected"
 
     def state(self, metadata: CallMetadata) -> Literal["met", "unmet", "unknown"]:
@@ -47,7 +48,8 @@ class MetadataCondition(BaseModel):
         value = getattr(metadata, self.field)
         if value is None:
             return "met" if self.when_missing == "assume_met" else "unknown"
-        return "met" if value == self.equals else "unmet"
+        met = value in self.equals if isinstance(self.equals, tuple) else value == self.equals
+        return "met" if met else "unmet"
 
 
 class Detector(BaseModel):

@@ -107,6 +107,9 @@ class RequiredDisclosure(Detector):
     account_details: Patterns = ()
     call_types: tuple[Literal["initial", "follow_up"], ...] = ("initial", "follow_up")
     needs_call_type: bool = False
+    # Owed only where metadata says so (e.g. an all-party-consent state); when that fact is
+    # unknown, an absent disclosure is "suspected", not "missing".
+    confirm: MetadataCondition | None = None
 
     def pattern_lists(self) -> Iterator[tuple[str, tuple[str, ...]]]:
         yield "account_details", self.account_details
@@ -122,6 +125,20 @@ class RequiredDisclosure(Detector):
         if call_type not in self.call_types or not agent or self._not_owed(ctx):
             return Verdict()
         concepts = [c for c in self.concepts if call_type == "initial" or not c.initial_only]
+        verdict = self._judge(ctx, agent, concepts)
+        owed = self.confirm.state(ctx.metadata) if self.confirm else "met"
+        if owed == "met" or not verdict.hits:
+            return verdict
+        if owed == "unmet" or self.confirm is None:
+            return Verdict(satisfied_by=verdict.satisfied_by)
+        if self.confirm.when_missing == "not_assessable":
+            return Verdict(unassessable=f"needs call metadata {self.confirm.field}")
+        note = f"Owed only in some cases: needs call metadata {self.confirm.field} to confirm."
+        hits = tuple(Hit("suspected", h.turn, h.span, f"{h.note} {note}") for h in verdict.hits)
+        return Verdict(hits=hits, satisfied_by=verdict.satisfied_by)
+
+    def _judge(self, ctx: CallContext, agent: list[TurnView], concepts: list[Concept]) -> Verdict:
+        """Whether every concept was said, and in time."""
         met = self._concepts_met(ctx, agent, concepts)
         if len(met) < len(concepts):
             return self._incomplete(ctx, concepts, met)

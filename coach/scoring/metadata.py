@@ -14,6 +14,7 @@ MetadataField = Literal[
     "debt_time_barred",
     "judgment_exists",
     "right_party_confirmed",
+    "consumer_state",
 ]
 
 
@@ -32,6 +33,9 @@ class CallMetadata(BaseModel):
     debt_time_barred: bool | None = None
     judgment_exists: bool | None = None
     right_party_confirmed: bool | None = None
+    # Two-letter code of the consumer's US state: some states require every party's consent
+    # to record a call, which turns a missing recording notice from a lapse into a breach.
+    consumer_state: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
 
     def minutes(self) -> int | None:
         """Consumer-local time as minutes after midnight, or ``None`` when unknown."""
