@@ -132,8 +132,8 @@ def _jurisdiction(value: str, models: ScoringModels) -> str:
 
 def _assess(call: Transcript, code: str, meta: CallMetadata, models: ScoringModels) -> CallParts:
     turns = call.turns
-    agent = [i for i, t in enumerate(turns) if t.speaker == "agent" and t.text.strip()]
-    debtor = [i for i, t in enumerate(turns) if t.speaker == "debtor" and t.text.strip()]
+    agent = [i for i, t in enumerate(turns) if t.speaker == "agent" and _has_words(t.text)]
+    debtor = [i for i, t in enumerate(turns) if t.speaker == "debtor" and _has_words(t.text)]
     tones = models.tone.classify([turns[i].text for i in agent]) if agent else []
     agitation = models.debtor_affect.agitation([turns[i].text for i in debtor]) if debtor else []
     return CallParts(
@@ -146,9 +146,14 @@ def _assess(call: Transcript, code: str, meta: CallMetadata, models: ScoringMode
     )
 
 
+def _has_words(text: str) -> bool:
+    """Whether a turn says anything (ASR can leave "..." or "?" where nothing was heard)."""
+    return any(c.isalnum() for c in text)
+
+
 def _not_assessable(call: Transcript, parts: CallParts) -> dict[str, str]:
     """Why a dimension cannot be judged on this call (absent when it can)."""
-    speakers = {t.speaker for t in call.turns if t.text.strip()}
+    speakers = {t.speaker for t in call.turns if _has_words(t.text)}
     if not speakers:
         return dict.fromkeys(DIMENSIONS, "the transcript has no turns with any words")
     if "agent" not in speakers:

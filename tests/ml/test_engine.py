@@ -116,6 +116,14 @@ def test_empty_transcript_is_not_assessable_with_a_reason(models: ScoringModels)
     assert "no turns" in result["not_assessable"]["dimensions"]["compliance"]
 
 
+def test_turns_of_only_punctuation_are_not_assessable(models: ScoringModels) -> None:
+    # What ASR can leave where nothing intelligible was said.
+    call = {"turns": [{"speaker": "agent", "text": "..."}, {"speaker": "debtor", "text": "?"}]}
+    result = score_transcript(call, "US", None, models)
+    assert result["total"] is None
+    assert "no turns with any words" in result["not_assessable"]["dimensions"]["tone"]
+
+
 def test_agent_alone_leaves_listening_out(models: ScoringModels) -> None:
     call = {"turns": [{"speaker": "agent", "text": "Hello, this is Sam from Acme Collections."}]}
     result = score_transcript(call, "US", None, models)
