@@ -1,6 +1,6 @@
 """Scoring quality on the labelled dev set (tests/data/scoring): measured, never tuned on.
 
-    .venv/bin/python bench/scoring_eval.py [--asr-calls 6] [--out docs/benchmarks.md]
+    .venv/bin/python bench/scoring_eval.py [--asr-calls N] [--out docs/benchmarks.md]
 
 Prints per-rule precision/recall/F1 (every utterance and every call is one judgement per
 rule), tone accuracy and macro-F1, mini-Miranda recall and precision, the false-positive
@@ -259,10 +259,14 @@ def _met(value: float, target: str) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--asr-calls", type=int, default=6)
+    parser.add_argument(
+        "--asr-calls", type=int, default=-1, help="calls to synthesize (default all, 0 none)"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args()
     utterances, calls = load_dev_set()
+    if not 0 <= args.asr_calls <= len(calls):
+        args.asr_calls = len(calls)
     begin = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:
         models = load_scoring_models(REPO / "content", Path(cache))
