@@ -181,6 +181,55 @@ def test_calling_the_debtor_a_thief_is_hostile(tone: ToneClassifier) -> None:
     assert label(tone, text) == "hostile"
 
 
+def test_denied_arrest_threat_is_not_threatening(tone: ToneClassifier) -> None:
+    text = "sir there is no FIR and no police case, we only want to fix a date for the payment"
+    assert label(tone, text) in {"professional", "empathetic"}
+
+
+def test_comforting_denial_of_arrest_is_empathetic(tone: ToneClassifier) -> None:
+    text = "nobody's going to arrest you madam please don't worry we'll sort out a small amount"
+    assert label(tone, text) == "empathetic"
+
+
+def test_lawful_credit_reporting_stated_factually_is_professional(tone: ToneClassifier) -> None:
+    text = (
+        "If it stays unpaid after the notice period, the account will be reported to the credit"
+        " reference agencies. I'll put that in writing for you."
+    )
+    assert label(tone, text) == "professional"
+
+
+def test_deadline_stated_once_with_options_is_professional(tone: ToneClassifier) -> None:
+    text = (
+        "The discounted amount is available until the thirtieth, or we can set up monthly"
+        " payments instead. I'll email you both options."
+    )
+    assert label(tone, text) == "professional"
+
+
+def test_artificial_urgency_is_pushy(tone: ToneClassifier) -> None:
+    text = "This discount disappears the second we hang up, so let's just do it now."
+    assert label(tone, text) == "pushy"
+
+
+def test_pressing_a_relative_to_pay_is_pushy(tone: ToneClassifier) -> None:
+    text = "Your son's there, isn't he? Put him on, he can pay it for you today."
+    assert label(tone, text) == "pushy"
+
+
+def test_acknowledgement_then_demand_is_pushy(tone: ToneClassifier) -> None:
+    text = "I know things are hard right now, but I still need a payment before we end this call."
+    assert label(tone, text) == "pushy"
+
+
+def test_sarcasm_about_competence_is_condescending(tone: ToneClassifier) -> None:
+    assert label(tone, "Wow, you managed to find the phone. Well done you.") == "condescending"
+
+
+def test_mocking_hardship_is_hostile(tone: ToneClassifier) -> None:
+    assert label(tone, "Oh boo hoo, you lost your job, nobody cares.") == "hostile"
+
+
 def test_scores_cover_all_seven_classes_and_sum_to_one(tone: ToneClassifier) -> None:
     for result in tone.classify(["okay", "you're a bloody liar"]):
         assert tuple(result.tone_scores) == TONE_CLASSES
