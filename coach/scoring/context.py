@@ -29,6 +29,22 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+# Patterns that refer to their own groups cannot be joined into one alternation.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+@lru_cache(maxsize=4096)
+def _alternation(sources: tuple[str, ...]) -> re.Pattern[str] | None:
+    """All ``sources`` as one pattern that matches wherever any of them does (a fast "no"),
+    or ``None`` when they cannot be joined safely."""
+    if len(sources) < 2 or any(_GROUP_REFERENCE.search(p) for p in sources):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in sources), re.IGNORECASE)
+    except re.error:
+        return None
+
+
 @dataclass(frozen=True)
 class TurnView:
     """One turn as detectors read it."""
@@ -74,6 +90,9 @@ class CallContext:
         self.matcher = matcher
         self._lexicons = lexicons
         self._chunks: dict[int, tuple[tuple[tuple[int, int], ...], np.ndarray]] = {}
+        self._pattern_cache: dict[
+            tuple[str, ...], tuple[tuple[re.Pattern[str], ...], re.Pattern[str] | None]
+        ] = {}
 
     def agent_turns(self, after: int = -1) -> Iterator[TurnView]:
         """Agent turns with an index greater than ``after``."""
@@ -81,18 +100,31 @@ class CallContext:
 
     def patterns(self, items: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
         """Compile ``items``, expanding ``@name`` references to the pack's lexicons."""
-        out: list[re.Pattern[str]] = []
-        for item in items:
-            if item.startswith(LEXICON_REF):
-                out.extend(compile_pattern(p) for p in self._lexicons[item[1:]])
-            else:
-                out.append(compile_pattern(item))
-        return tuple(out)
+        return self._compiled(items)[0]
 
     def matches(self, turn: TurnView, items: tuple[str, ...]) -> list[re.Match[str]]:
         """Every match of ``items`` in the turn, in text order."""
-        found = [m for p in self.patterns(items) for m in p.finditer(turn.norm.text)]
+        patterns, any_of = self._compiled(items)
+        # Most turns match none of a rule's patterns: one pass of the alternation says so.
+        if any_of is not None and any_of.search(turn.norm.text) is None:
+            return []
+        found = [m for p in patterns for m in p.finditer(turn.norm.text)]
         return sorted(found, key=lambda m: (m.start(), -m.end()))
+
+    def _compiled(
+        self, items: tuple[str, ...]
+    ) -> tuple[tuple[re.Pattern[str], ...], re.Pattern[str] | None]:
+        cached = self._pattern_cache.get(items)
+        if cached is None:
+            sources: list[str] = []
+            for item in items:
+                if item.startswith(LEXICON_REF):
+                    sources.extend(self._lexicons[item[1:]])
+                else:
+                    sources.append(item)
+            compiled = tuple(compile_pattern(p) for p in sources)
+            cached = self._pattern_cache[items] = (compiled, _alternation(tuple(sources)))
+        return cached
 
     def search(self, turn: TurnView, items: tuple[str, ...]) -> re.Match[str] | None:
         """The earliest match of ``items`` in the turn, if any."""
