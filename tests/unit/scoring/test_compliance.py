@@ -193,6 +193,49 @@ def test_recording_notice_is_not_a_mini_miranda(packs):
     assert [f.status for f in findings_for(result, MIRANDA)] == ["missing"]
 
 
+def test_mini_miranda_heard_by_asr_as_net_collector_satisfies(packs):
+    # Speech recognition often returns "debt" as "net" on phone audio.
+    result = assess(
+        packs,
+        "US",
+        "agent: hi this is sam from northway is this john carter",
+        "debtor: yes",
+        "agent: thank you this call is from a net collector its about your visa balance",
+        metadata={"call_type": "follow_up"},
+    )
+    assert findings_for(result, MIRANDA) == []
+    assert MIRANDA in result.satisfies[2]
+
+
+RECORDING = "US-GEN-CALL-RECORDING-DISCLOSURE"
+NO_RECORDING_NOTICE = (
+    "agent: Hi, this is Dana Reyes from Apex Recovery, a debt collector. Is this John?",
+    "debtor: Yes.",
+)
+
+
+def test_missing_recording_notice_is_only_suspected_without_the_consumers_state(packs):
+    result = assess(packs, "US", *NO_RECORDING_NOTICE)
+    [finding] = findings_for(result, RECORDING)
+    assert finding.status == "suspected"
+    assert "consumer_state" in finding.explanation
+
+
+def test_missing_recording_notice_in_an_all_party_consent_state_is_missing(packs):
+    result = assess(packs, "US", *NO_RECORDING_NOTICE, metadata={"consumer_state": "CA"})
+    assert [f.status for f in findings_for(result, RECORDING)] == ["missing"]
+
+
+def test_no_recording_notice_is_owed_in_a_one_party_consent_state(packs):
+    result = assess(packs, "US", *NO_RECORDING_NOTICE, metadata={"consumer_state": "TX"})
+    assert findings_for(result, RECORDING) == []
+
+
+def test_consumer_state_must_be_a_two_letter_code(packs):
+    with pytest.raises(MetadataError, match="consumer_state"):
+        assess(packs, "US", *NO_RECORDING_NOTICE, metadata={"consumer_state": "California"})
+
+
 def test_debt_disclosed_before_right_party_verification(packs):
     rule = "US-FDCPA-1692cb-RPV-BEFORE-DISCLOSURE"
     result = assess(
