@@ -50,10 +50,11 @@ _CONDITION_BEFORE_CUE = re.compile(
 # A leading "no" answers the debtor ("no, that's not enough"); it denies nothing after it.
 _INTERJECTION_AFTER_NO = re.compile(
     r"^ (?:thats|that|its|it|i|im|we|were|you|youre|he|she|they|sir|maam|madam|problem"
-    r"|worries|sorry|thanks|thank|okay|ok|well|look|listen)\b"
+    r"|worries|sorry|thanks|thank|okay|ok|well|look|listen|the|this|your|our)\b"
 )
 _NONPAYMENT_AFTER_CUE = re.compile(
-    r"^(?: \w+)? (?:pay|paying|payment|settle|respond|cooperate|call back|clear)\b"
+    r"^(?: \w+)? (?:pay|paying|paid|payment|settle|settled|respond|cooperate|call back|clear"
+    r"|cleared|sorted|resolved)\b"
 )
 
 _CONDITIONAL = re.compile(r"\b(?:if|once|should|in the event|where|when|whether|after|as per)\b")
@@ -81,26 +82,42 @@ def is_denied(norm: NormText, start: int, end: int) -> bool:
     ("nobody will arrest you as long as you pay today" still threatens arrest).
     """
     c_start, c_end = norm.clause_at(start)
-    before = norm.text[c_start:start]
-    window = " ".join(before.split()[-_NEGATION_WINDOW_WORDS:])
+    s_start, s_end = norm.sentence_at(start)
+    window_start = _window_start(norm.text, c_start, start)
     after = norm.text[end:c_end]
-    negated = _has_denying_cue(window) or bool(_DENIED_AFTER.match(after))
+    negated = _has_denying_cue(
+        norm.text, window_start, start, sentence_start=s_start, clause_end=c_end
+    ) or bool(_DENIED_AFTER.match(after))
     if not negated:
         return False
-    _, s_end = norm.sentence_at(start)
     clause_text = norm.text[c_start:c_end]
     if _RHETORICAL.search(clause_text):
         return False
     return not _UNDOING.search(norm.text[start:s_end])
 
 
-def _has_denying_cue(window: str) -> bool:
-    for cue in _NEGATION.finditer(window):
-        if _CONDITION_BEFORE_CUE.search(window[: cue.start()]):
+def _window_start(text: str, clause_start: int, start: int) -> int:
+    """Where the last few words before ``start`` (within its clause) begin."""
+    words = [m.start() for m in re.finditer(r"\S+", text[clause_start:start])]
+    if len(words) <= _NEGATION_WINDOW_WORDS:
+        return clause_start
+    return clause_start + words[-_NEGATION_WINDOW_WORDS]
+
+
+def _has_denying_cue(
+    text: str, lo: int, hi: int, *, sentence_start: int = 0, clause_end: int | None = None
+) -> bool:
+    """A negation cue in ``text[lo:hi]`` that denies. The words before a cue are read back to
+    the sentence start (the "if" of "if this isnt paid..." opens the clause, outside it), and
+    the words after it to the clause end (the "no" of "no that wont work" answers the debtor)."""
+    end = len(text) if clause_end is None else clause_end
+    for cue in _NEGATION.finditer(text, lo, hi):
+        if _CONDITION_BEFORE_CUE.search(text[sentence_start : cue.start()]):
             continue
-        if _NONPAYMENT_AFTER_CUE.match(window[cue.end() :]):
+        following = text[cue.end() : end]
+        if _NONPAYMENT_AFTER_CUE.match(following):
             continue
-        if cue.group() == "no" and _INTERJECTION_AFTER_NO.match(window[cue.end() :]):
+        if cue.group() == "no" and _INTERJECTION_AFTER_NO.match(following):
             continue
         return True
     return False
@@ -108,7 +125,7 @@ def _has_denying_cue(window: str) -> bool:
 
 def has_plain_denial(text: str) -> bool:
     """True when normalised ``text`` contains a genuine (non-rhetorical) negation cue."""
-    return _has_denying_cue(text) and not _RHETORICAL.search(text)
+    return _has_denying_cue(text, 0, len(text)) and not _RHETORICAL.search(text)
 
 
 def is_truthful_conditional(sentence: str) -> bool:

@@ -80,6 +80,19 @@ def test_definite_arrest_threat_without_punctuation_is_violation(packs):
     assert finding.quote == "if you dont pay today the sheriff is coming to your house"
 
 
+def test_a_negation_inside_the_payment_condition_denies_nothing(packs):
+    # "isnt" belongs to "if this isnt paid by friday", not to the arrest that follows.
+    line = "agent: if this isnt paid by friday the police will arrest you"
+    [finding] = findings_for(assess(packs, "US", *US_OPENING, line), ARREST)
+    assert finding.status == "violation"
+
+
+def test_a_leading_no_that_answers_the_debtor_denies_nothing(packs):
+    line = "agent: no the police will arrest you if you keep this up"
+    [finding] = findings_for(assess(packs, "US", *US_OPENING, line), ARREST)
+    assert finding.status == "violation"
+
+
 def test_debtor_words_never_violate(packs):
     result = assess(packs, "US", *US_OPENING, "debtor: Are you going to have me arrested?")
     assert findings_for(result, ARREST) == []
