@@ -227,9 +227,6 @@ def call_judgements(calls: list[dict], models: ScoringModels) -> tuple[list, flo
 
 
 def report(figures: dict[str, float], sections: dict[str, list[str]], command: str) -> str:
-    def shown(name: str, value: float) -> str:
-        return f"{value:.0%}" if "%" in TARGETS.get(name, "") else f"{value:.3f}"
-
     lines = [
         "## Quality (`bench/scoring_eval.py`)",
         "",
@@ -240,16 +237,45 @@ def report(figures: dict[str, float], sections: dict[str, list[str]], command: s
         "after reading its misses, without copying its sentences, so these figures are "
         "optimistic: see the note below the table).",
         "",
-        "| figure | value | target | |",
-        "|---|---|---|---|",
+        *figure_lines(figures),
     ]
+    for title, body in sections.items():
+        lines += ["", f"### {title}", "", *body]
+    return "\n".join(lines)
+
+
+def figure_lines(figures: dict[str, float]) -> list[str]:
+    """The headline figures against their targets, as a markdown table."""
+
+    def shown(name: str, value: float) -> str:
+        return f"{value:.0%}" if "%" in TARGETS.get(name, "") else f"{value:.3f}"
+
+    lines = ["| figure | value | target | |", "|---|---|---|---|"]
     for name, value in figures.items():
         target = TARGETS.get(name, "")
         verdict = "" if not target else "met" if _met(value, target) else "**missed**"
         lines.append(f"| {name} | {shown(name, value)} | {target} | {verdict} |")
-    for title, body in sections.items():
-        lines += ["", f"### {title}", "", *body]
-    return "\n".join(lines)
+    return lines
+
+
+def rule_doc_lines(counts: dict[str, tuple[int, int, int]], models: ScoringModels) -> list[str]:
+    """Per-rule figures for docs/scoring.md: what each rule is, beside how it measured."""
+    rules = {r.id: r for packs in models.packs.values() for p in packs for r in p.rules}
+    versions = sorted({f"{p.pack} {p.version}" for packs in models.packs.values() for p in packs})
+    lines = [
+        f"Measured {datetime.now(UTC):%Y-%m-%d} with `bench/scoring_eval.py` "
+        f"(rule packs {', '.join(versions)}).",
+        "",
+        "| rule | what it forbids or requires | severity | labelled cases | precision | recall "
+        "| F1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for rule_id, (tp, fp, fn) in counts.items():
+        rule = rules[rule_id]
+        p, r, f = f1(tp, fp, fn)
+        figures = f"{p:.2f} | {r:.2f} | {f:.2f}" if tp + fn else f"- ({fp} flagged) | - | -"
+        lines.append(f"| {rule_id} | {rule.title} | {rule.severity} | {tp + fn} | {figures} |")
+    return lines
 
 
 def _met(value: float, target: str) -> bool:
@@ -263,6 +289,11 @@ def main() -> None:
         "--asr-calls", type=int, default=-1, help="calls to synthesize (default all, 0 none)"
     )
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument(
+        "--scoring-doc",
+        default=str(REPO / "docs" / "scoring.md"),
+        help="also refresh its per-rule and headline tables ('' to skip)",
+    )
     args = parser.parse_args()
     utterances, calls = load_dev_set()
     if not 0 <= args.asr_calls <= len(calls):
@@ -279,7 +310,8 @@ def main() -> None:
         (set(u["rules"]) - ORDER_RULES, utterance_violations(r))
         for u, r in zip(utterances, results, strict=True)
     ]
-    rules_lines, macro = rule_table(per_rule(utterance_judged + judged))
+    pooled = per_rule(utterance_judged + judged)
+    rules_lines, macro = rule_table(pooled)
     calls_lines, call_macro = rule_table(per_rule(judged))
     accuracy, tone_macro, tone_lines = tone_figures(
         [u["tone"] for u in utterances], [r["turns"][0]["tone"] for r in results]
@@ -302,6 +334,10 @@ def main() -> None:
     markdown += f"\n\nWall time: {time.perf_counter() - begin:.0f} s."
     print(markdown)
     write_section(args.out, "scoring-quality", markdown)
+    if args.scoring_doc:
+        doc = Path(args.scoring_doc)
+        write_section(doc, "rule-figures", "\n".join(rule_doc_lines(pooled, models)))
+        write_section(doc, "quality-figures", "\n".join(figure_lines(figures)))
 
 
 if __name__ == "__main__":
