@@ -80,15 +80,17 @@ def test_definite_arrest_threat_without_punctuation_is_violation(packs):
     assert finding.quote == "if you dont pay today the sheriff is coming to your house"
 
 
-def test_a_negation_inside_the_payment_condition_denies_nothing(packs):
-    # "isnt" belongs to "if this isnt paid by friday", not to the arrest that follows.
-    line = "agent: if this isnt paid by friday the police will arrest you"
-    [finding] = findings_for(assess(packs, "US", *US_OPENING, line), ARREST)
-    assert finding.status == "violation"
-
-
-def test_a_leading_no_that_answers_the_debtor_denies_nothing(packs):
-    line = "agent: no the police will arrest you if you keep this up"
+@pytest.mark.parametrize(
+    "line",
+    [
+        # "isnt" belongs to the payment condition, not to the arrest that follows.
+        "agent: if this isnt paid by friday the police will arrest you",
+        # The "no" answers the debtor.
+        "agent: no the police will arrest you if you keep this up",
+    ],
+    ids=["negation-in-the-condition", "leading-no-answers-the-debtor"],
+)
+def test_a_negation_that_belongs_elsewhere_denies_no_threat(packs, line):
     [finding] = findings_for(assess(packs, "US", *US_OPENING, line), ARREST)
     assert finding.status == "violation"
 
