@@ -140,7 +140,13 @@ def utterance_figures(utterances: list[dict], results: list[dict]) -> dict[str, 
     tp = sum(g and p for g, p in zip(gold_mm, pred_mm, strict=True))
     hard = [(u, r) for u, r in zip(utterances, results, strict=True) if u["hard_negative"]]
     violated = [r for _, r in hard if utterance_violations(r)]
-    suspected = [r for _, r in hard if any(f["status"] == "suspected" for f in r["findings"])]
+    # A suspected statement points at the turn; a possibly-owed notice that one line cannot
+    # show (turn null, e.g. the recording notice without the consumer's state) does not count.
+    suspected = [
+        r
+        for _, r in hard
+        if any(f["status"] == "suspected" and f["turn"] is not None for f in r["findings"])
+    ]
     return {
         "mini-Miranda recall": tp / sum(gold_mm),
         "mini-Miranda precision": tp / sum(pred_mm) if sum(pred_mm) else 0.0,

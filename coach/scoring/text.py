@@ -45,7 +45,9 @@ class SentenceEncoder:
         model_path: str | Path,
         *,
         model_id: str,
-        batch_size: int = 32,
+        # Small batches of similar length waste little on padding: on 279 new call texts
+        # 8 took 0.98 s, 32 took 1.13 s (2 cores, ONNX Runtime).
+        batch_size: int = 8,
         cache_size: int = 8192,
     ) -> None:
         self.model_id = model_id
