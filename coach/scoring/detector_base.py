@@ -51,6 +51,14 @@ class MetadataCondition(BaseModel):
         met = value in self.equals if isinstance(self.equals, tuple) else value == self.equals
         return "met" if met else "unmet"
 
+    def unassessable_reason(self) -> str:
+        """Why a rule waiting on this fact cannot be judged (``when_missing: not_assessable``)."""
+        return f"needs call metadata {self.field}"
+
+    def unknown_note(self) -> str:
+        """What a finding downgraded to *suspected* for want of this fact says."""
+        return f"Needs call metadata {self.field} to confirm."
+
 
 class Detector(BaseModel):
     """Base of every detector spec."""

@@ -46,13 +46,13 @@ class Phrase(Detector):
     def evaluate(self, ctx: CallContext, negatives: tuple[str, ...]) -> Verdict:
         state = self.confirm.state(ctx.metadata) if self.confirm else "met"
         if state == "unknown" and self.confirm and self.confirm.when_missing == "not_assessable":
-            return Verdict(unassessable=f"needs call metadata {self.confirm.field}")
+            return Verdict(unassessable=self.confirm.unassessable_reason())
         if state == "unmet":
             return Verdict()
         status: Status = self.status
         note = ""
         if state == "unknown" and self.confirm:
-            status, note = "suspected", f"Needs call metadata {self.confirm.field} to confirm."
+            status, note = "suspected", self.confirm.unknown_note()
         hits = [
             Hit(status, hit.turn, hit.span, " ".join(filter(None, (hit.note, note))))
             for turn in ctx.agent_turns()
@@ -127,13 +127,13 @@ class RequiredDisclosure(Detector):
         concepts = [c for c in self.concepts if call_type == "initial" or not c.initial_only]
         verdict = self._judge(ctx, agent, concepts)
         owed = self.confirm.state(ctx.metadata) if self.confirm else "met"
-        if owed == "met" or not verdict.hits:
+        if self.confirm is None or owed == "met" or not verdict.hits:
             return verdict
-        if owed == "unmet" or self.confirm is None:
+        if owed == "unmet":
             return Verdict(satisfied_by=verdict.satisfied_by)
         if self.confirm.when_missing == "not_assessable":
-            return Verdict(unassessable=f"needs call metadata {self.confirm.field}")
-        note = f"Owed only in some cases: needs call metadata {self.confirm.field} to confirm."
+            return Verdict(unassessable=self.confirm.unassessable_reason())
+        note = f"Owed only in some cases. {self.confirm.unknown_note()}"
         hits = tuple(Hit("suspected", h.turn, h.span, f"{h.note} {note}") for h in verdict.hits)
         return Verdict(hits=hits, satisfied_by=verdict.satisfied_by)
 

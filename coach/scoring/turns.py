@@ -60,7 +60,7 @@ def stereo_turns(by_speaker: Mapping[Speaker, Sequence[Segment]]) -> tuple[Turn,
             for other, segs in by_speaker.items()
             if other != speaker
             for s in segs
-            for start in (_word_starts(s) or [s.start])
+            for start in ([w.start for w in s.words] or [s.start])
         )
         pieces = [piece for s in segments for piece in split_where_other_spoke(s, others)]
         for group in _group(pieces, others):
@@ -135,10 +135,6 @@ def _pieces(segment: Segment, pieces: list[list[Word]]) -> list[Segment]:
         )
         for piece in pieces
     ]
-
-
-def _word_starts(segment: Segment) -> list[float]:
-    return [w.start for w in segment.words]
 
 
 def _group(segments: Sequence[Segment], other_starts: Sequence[float]) -> list[list[Segment]]:
