@@ -150,12 +150,16 @@ def _pipeline_run(settings, recognizer, path: Path, channels: str) -> tuple[floa
     return seconds, timed.seconds, transcript
 
 
-def markdown(rows: list[dict[str, object]], runs: int) -> str:
-    """The results as a markdown section with the machine and versions it ran on."""
+def markdown(rows: list[dict[str, object]], runs: int, load_before: float) -> str:
+    """The results as a markdown section with the machine and versions it ran on.
+
+    ``load_before`` is the 1-minute load average when the run began: Whisper on two threads
+    slows by more than half beside any other busy process, so a reader must see it."""
     lines = [
         "## Speech recognition (bench/asr.py)",
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {_machine()}; "
+        f"1-min load average {load_before:.1f} before the run; "
         f"median of {runs} runs; packaged Whisper tiny.en. "
         "RTF = processing seconds / audio seconds. *Pipeline* = store the file + decode + "
         "transcribe + turns + serialise; *engine* = the backend's own calls alone on the "
@@ -203,6 +207,7 @@ def main() -> None:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    load_before = os.getloadavg()[0]
     if args.config:
         print(json.dumps(measure(args.config, args.runs)))
         return
@@ -215,7 +220,7 @@ def main() -> None:
             text=True,
         )
         rows += json.loads(child.stdout.strip().splitlines()[-1])
-    table = markdown(rows, args.runs)
+    table = markdown(rows, args.runs, load_before)
     print(table)
     write_section(args.out, "asr", table)
 

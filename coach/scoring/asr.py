@@ -39,8 +39,8 @@ class Backend:
 
 
 BACKENDS: dict[str, Backend] = {
-    # Greedy meets the RTF <= 0.05 target (~0.03x real time); beam 5 (~0.07x) misses fewer
-    # words: COACH_ASR_BEAM_SIZE=5 where accuracy matters more than speed.
+    # Greedy meets the RTF <= 0.05 target on two cores (~0.04x real time, docs/benchmarks.md);
+    # beam 5 (~0.055x) misses fewer words: COACH_ASR_BEAM_SIZE=5 where accuracy matters more.
     "faster-whisper": Backend("coach.scoring.asr_faster:FasterWhisperRecognizer", True, 1),
     # Beam search in PyTorch costs ~3x greedy (shared/guides/models.md): greedy by default.
     "openai-whisper": Backend("coach.scoring.asr_openai:OpenAIWhisperRecognizer", False, 1),

@@ -110,6 +110,9 @@ class RequiredDisclosure(Detector):
     # Owed only where metadata says so (e.g. an all-party-consent state); when that fact is
     # unknown, an absent disclosure is "suspected", not "missing".
     confirm: MetadataCondition | None = None
+    # Why silence in the call proves nothing (e.g. the notice may still be mailed within five
+    # days): then a disclosure never said is "suspected" with this reason, not "missing".
+    may_be_given_elsewhere: str | None = None
 
     def pattern_lists(self) -> Iterator[tuple[str, tuple[str, ...]]]:
         yield "account_details", self.account_details
@@ -179,6 +182,9 @@ class RequiredDisclosure(Detector):
             and len(core) < len(concepts)
             and all(i in met for i in core)
         )
+        if not partial and self.may_be_given_elsewhere:
+            note = f"It was never said in this call. {self.may_be_given_elsewhere}"
+            return Verdict(hits=(Hit("suspected", note=note),))
         if not partial:
             return Verdict(hits=(Hit("missing", note="It was never said in this call."),))
         note = (

@@ -251,6 +251,27 @@ def test_consumer_state_must_be_a_two_letter_code(packs):
         assess(packs, "US", *NO_RECORDING_NOTICE, metadata={"consumer_state": "California"})
 
 
+VALIDATION = "US-REGF-1006.34-VALIDATION-INFO"
+
+
+def test_validation_notice_never_mentioned_is_suspected_not_missing(packs):
+    # The notice may still be mailed within five days: the call alone cannot show a breach.
+    result = assess(packs, "US", *NO_RECORDING_NOTICE, metadata={"call_type": "initial"})
+    [finding] = findings_for(result, VALIDATION)
+    assert finding.status == "suspected"
+    assert "within five days" in finding.explanation
+
+
+def test_saying_nothing_comes_in_writing_is_a_validation_violation(packs):
+    result = assess(
+        packs,
+        "US",
+        "agent: We don't send letters on these accounts, so let's settle it now.",
+        metadata={"call_type": "initial"},
+    )
+    assert "violation" in {f.status for f in findings_for(result, VALIDATION)}
+
+
 def test_debt_disclosed_before_right_party_verification(packs):
     rule = "US-FDCPA-1692cb-RPV-BEFORE-DISCLOSURE"
     result = assess(
