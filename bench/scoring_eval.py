@@ -54,6 +54,12 @@ TARGETS = {
 _CALL_TYPES = {"subsequent": "follow_up"}
 
 
+def load_second_tone_set() -> list[dict]:
+    """Agent lines labelled for tone only, by a writer who saw neither the corpus nor the set."""
+    lines = (DATA / "tone_second_writer.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def load_dev_set() -> tuple[list[dict], list[dict]]:
     lines = (DATA / "utterances.jsonl").read_text(encoding="utf-8").splitlines()
     utterances = [json.loads(line) for line in lines if line.strip()]
@@ -309,6 +315,8 @@ def main() -> None:
         models = load_scoring_models(REPO / "content", Path(cache))
         judged, outcome_accuracy = call_judgements(calls, models)
         results = score_utterances(utterances, models)
+        second = load_second_tone_set()
+        second_predicted = [r.label for r in models.tone.classify([u["text"] for u in second])]
         asr_lines, agreement = (
             asr_agreement(calls, models, args.asr_calls) if args.asr_calls else ([], 0.0)
         )
@@ -325,6 +333,8 @@ def main() -> None:
     figures = {"violation macro-F1": macro, "violation macro-F1, calls only": call_macro}
     figures |= utterance_figures(utterances, results)
     figures |= {"tone accuracy": accuracy, "tone macro-F1": tone_macro}
+    _, second_macro, second_lines = tone_figures([u["tone"] for u in second], second_predicted)
+    figures |= {"tone macro-F1, second writer's lines": second_macro}
     figures |= {"call outcome accuracy": outcome_accuracy}
     if args.asr_calls:
         figures["ASR-vs-gold verdict agreement"] = agreement
@@ -333,6 +343,7 @@ def main() -> None:
         "utterances are not judged on the two call-order rules)": rules_lines,
         "Per rule, calls only": calls_lines,
         "Tone (7 classes, agent utterances)": tone_lines,
+        f"Tone, second writer's lines ({len(second)}, tone labels only)": second_lines,
         f"ASR vs gold text ({len(asr_lines) - 2} synthesized calls)": asr_lines,
     }
     command = f".venv/bin/python bench/scoring_eval.py --asr-calls {args.asr_calls}"

@@ -257,6 +257,7 @@ class TriggerResponse(Detector):
         "forbidden",
         "excuse",
         "required",
+        "released_by",
     )
     exemplar_fields: ClassVar[tuple[str, ...]] = ("required_exemplars",)
 
@@ -271,6 +272,9 @@ class TriggerResponse(Detector):
     required_exemplars: tuple[str, ...] = ()
     threshold: float = Field(default=DEFAULT_DISCLOSURE_THRESHOLD, gt=0, le=1)
     status: Literal["violation", "suspected"] = "violation"
+    # Debtor words after the trigger that end the restriction: a bereaved borrower who offers
+    # "I can pay half now" may be sent the payment link they asked for.
+    released_by: Patterns = ()
 
     def evaluate(self, ctx: CallContext, negatives: tuple[str, ...]) -> Verdict:
         start, echo_end = self._trigger_turn(ctx)
@@ -284,6 +288,8 @@ class TriggerResponse(Detector):
             where += " (as the agent restated them)"
         hits: list[Hit] = []
         watched = after[: self.window] if self.window else after
+        released = self._released_at(ctx, start)
+        watched = [t for t in watched if released is None or t.index < released]
         for turn in watched:
             if self.excuse and ctx.search(turn, self.excuse):
                 continue
@@ -315,6 +321,13 @@ class TriggerResponse(Detector):
             if echo:
                 return turn.index, echo.end()
         return None, None
+
+    def _released_at(self, ctx: CallContext, start: int) -> int | None:
+        """The first debtor turn after the trigger that lifts the restriction, if any."""
+        if not self.released_by:
+            return None
+        debtor = (t for t in ctx.turns if t.speaker == "debtor" and t.index > start)
+        return next((t.index for t in debtor if ctx.search(t, self.released_by)), None)
 
     def _answers(self, ctx: CallContext, turn: TurnView) -> bool:
         if evidence(ctx, turn, self.required):

@@ -16,12 +16,14 @@ _NEGATION = re.compile(
     r"|aint|without|nahi|nahin)\b"
 )
 # A negation inside these frames does not deny anything: "I'm not saying you'll be arrested,
-# but...", "I don't want to send the police", "you leave me no choice but"; "why not
-# borrow it" and "can't you borrow it" suggest rather than deny.
+# but...", "I don't want to send the police", "you don't want the bailiffs round", "we won't
+# hesitate to sue", "you leave me no choice but"; "why not borrow it" and "can't you borrow
+# it" suggest rather than deny.
 _RHETORICAL = re.compile(
     r"\b(?:(?:not|never) (?:saying|telling you|threatening|promising|suggesting|guaranteeing"
     r"|ruling out|going to lie|gonna lie|kidding)"
-    r"|(?:dont|doesnt|wouldnt|didnt|do not) (?:want|like|wish) (?:to|you to|that)"
+    r"|(?:dont|doesnt|wouldnt|didnt|do not) (?:want|like|wish)"
+    r" (?:to|you to|that|this|it|the|a|an|your|us|me|them|any\w*|some\w*|things)\b"
     r"|(?:cant|cannot|wont|couldnt) (?:promise|guarantee|say|rule out|stop|prevent|help)"
     r"|no (?:choice|option|other way|alternative)|nothing (?:i|we) can do"
     r"|(?:dont|do not) make (?:me|us)|not up to me|not only|no matter|no longer"
@@ -30,7 +32,8 @@ _RHETORICAL = re.compile(
     r" (?:it|they|you|he|she|we|i)\W*$"
     r"|^\W*(?:couldnt|cant|wouldnt) you\b|\b(?:could|can|would) you not\b"
     r"|\bwhy (?:not|dont you|dont we|dont i)\b|\b(?:dont|do not|doesnt) care\b"
-    r"|\b(?:nobody|no one|noone) (?:wants|likes|would want)\b)"
+    r"|\b(?:nobody|no one|noone) (?:wants|likes|would want)\b"
+    r"|(?:wont|will not|wouldnt|would not|not) hesitate)"
 )
 # Cues after a denial that bring the threat back: "...yet", "...as long as you pay today".
 _UNDOING = re.compile(

@@ -1,9 +1,10 @@
 """Tone of agent turns (seven classes) and the debtor's tone trajectory over a call.
 
 The agent head reads the sentence embedding (paraphrases) beside word uni/bigram features (the
-small words an embedding blurs, such as negation); one lexical cue is layered on top because it is
+small words an embedding blurs, such as negation); two cues are layered on top because they are
 precise where the head is not: profanity from an agent is hostile whatever the sentence
-around it says (a polite sentence with a swear word in it can embed close to "professional").
+around it says (a polite sentence with a swear word in it can embed close to "professional"),
+and a turn that only names harms to deny them ("nobody will take your car") is not a threat.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Literal
 import numpy as np
 
 from coach.scoring.heads import ClassifierHead, load_or_train_head
+from coach.scoring.negation import is_denied
+from coach.scoring.segments import normalize
 from coach.scoring.text import TextEncoder
 from coach.scoring.types import Turn
 
@@ -42,6 +45,20 @@ _PROFANITY = re.compile(
 )
 # With profanity, hostile gets at least this probability (so it wins over any rival).
 _PROFANITY_FLOOR = 0.6
+# Harms a collector threatens or, just as often, denies ("nobody will arrest you"). An embedding
+# reads both alike, so when every mention in a turn is denied (negation.is_denied: rhetorical
+# frames such as "I'm not saying you'll be arrested, but" do not count) the turn is not a threat.
+_THREAT_MENTION = re.compile(
+    r"\b(?:arrest\w*|jail|prison|police|warrant|crime|criminal|court|courts|sue|suing|sued"
+    r"|lawsuit|legal action|garnish\w*|seize|seizure|repossess\w*|bailiffs?|enforcement agents?"
+    r"|fir|take (?:your|the|away your) (?:car|house|home|belongings|things|stuff|property)"
+    r"|(?:come|coming|turn up|show up|visit\w*) (?:\w+ ){0,2}(?:your|the) (?:house|home|door"
+    r"|office|work|workplace|shop)"
+    r"|(?:tell|telling|contact|contacting|call|calling) your (?:boss|employer|family|neighbou?rs"
+    r"|relatives|office))\b"
+)
+# A denied threat keeps this probability of "threatening" (the rest goes to reassurance).
+_DENIED_THREAT_CAP = 0.1
 # Scale of the word TF-IDF block beside the embedding in the agent head (see heads.py): the
 # embedding alone misses negation ("nobody will arrest you" reads as a threat) and the words
 # that mark a bare statement versus a courteous one. Chosen by training on one writer's lines and
@@ -102,14 +119,35 @@ class ToneClassifier:
         scores = {c: float(p) for c, p in zip(self.head.classes, row, strict=True)}
         top = max(scores, key=scores.__getitem__)
         cues: tuple[str, ...] = ()
+        if top == "threatening" and _only_denied_threats(text):
+            scores = _threat_read_as_reassurance(scores)
+            top, cues = max(scores, key=scores.__getitem__), ("denied threat",)
         if top != "threatening" and _PROFANITY.search(text):
             # A threat is the graver finding, so profanity does not relabel one.
             scores = _with_floor(scores, "hostile", _PROFANITY_FLOOR)
-            cues = ("profanity",)
+            cues += ("profanity",)
         ordered = {c: scores[c] for c in TONE_CLASSES}
         return ToneResult(
             label=max(ordered, key=ordered.__getitem__), tone_scores=ordered, cues=cues
         )
+
+
+def _only_denied_threats(text: str) -> bool:
+    """True when ``text`` names a threatened harm and denies every mention of it."""
+    norm = normalize(text)
+    mentions = list(_THREAT_MENTION.finditer(norm.text))
+    return bool(mentions) and all(is_denied(norm, m.start(), m.end()) for m in mentions)
+
+
+def _threat_read_as_reassurance(scores: dict[str, float]) -> dict[str, float]:
+    """Move all but :data:`_DENIED_THREAT_CAP` of "threatening" to the two classes a denial
+    belongs to (README: professional stated as fact, empathetic when it comforts)."""
+    moved = scores["threatening"] - _DENIED_THREAT_CAP
+    kind = scores["professional"] + scores["empathetic"]
+    shifted = dict(scores, threatening=_DENIED_THREAT_CAP)
+    for cls in ("professional", "empathetic"):
+        shifted[cls] += moved * (scores[cls] / kind if kind > 0 else 0.5)
+    return shifted
 
 
 def _with_floor(scores: dict[str, float], cls: str, floor: float) -> dict[str, float]:

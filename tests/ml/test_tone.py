@@ -186,6 +186,19 @@ def test_denied_arrest_threat_is_not_threatening(tone: ToneClassifier) -> None:
     assert label(tone, text) in {"professional", "empathetic"}
 
 
+def test_denied_seizure_reads_as_reassurance_and_says_why(tone: ToneClassifier) -> None:
+    # The embedding alone reads this as a threat; every harm it names is denied.
+    [result] = tone.classify(["we are not going to seize your property or take your car over this"])
+    assert result.label in {"professional", "empathetic"}
+    assert "denied threat" in result.cues
+
+
+def test_wont_hesitate_is_no_denial(tone: ToneClassifier) -> None:
+    [result] = tone.classify(["We won't hesitate to take you to court if this isn't paid."])
+    assert result.label == "threatening"
+    assert result.cues == ()
+
+
 def test_comforting_denial_of_arrest_is_empathetic(tone: ToneClassifier) -> None:
     text = "nobody's going to arrest you madam please don't worry we'll sort out a small amount"
     assert label(tone, text) == "empathetic"

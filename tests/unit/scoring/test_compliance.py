@@ -87,8 +87,16 @@ def test_definite_arrest_threat_without_punctuation_is_violation(packs):
         "agent: if this isnt paid by friday the police will arrest you",
         # The "no" answers the debtor.
         "agent: no the police will arrest you if you keep this up",
+        # "won't hesitate" and "you don't want ..." affirm the threat they negate.
+        "agent: We won't hesitate to have you arrested if this stays unpaid.",
+        "agent: You don't want the police turning up to arrest you at work, do you?",
     ],
-    ids=["negation-in-the-condition", "leading-no-answers-the-debtor"],
+    ids=[
+        "negation-in-the-condition",
+        "leading-no-answers-the-debtor",
+        "wont-hesitate",
+        "you-dont-want",
+    ],
 )
 def test_a_negation_that_belongs_elsewhere_denies_no_threat(packs, line):
     [finding] = findings_for(assess(packs, "US", *US_OPENING, line), ARREST)
@@ -625,3 +633,22 @@ def test_in_missing_identification(packs):
     rule = "IN-RBI-RA-IDENTIFICATION"
     result = assess(packs, "IN", "agent: Hello, your EMI is overdue, pay today.")
     assert [f.status for f in findings_for(result, rule)] == ["missing"]
+
+
+def test_confirming_a_payment_the_bereaved_borrower_offered_is_not_pressing(packs):
+    rule = "IN-RBI-RA-INAPPROPRIATE-OCCASION"
+    opening = (
+        "agent: Madam, I am calling about your gold loan.",
+        "debtor: My mother passed away on Sunday.",
+        "agent: I am so sorry madam, my condolences.",
+    )
+    offered = assess(
+        packs,
+        "IN",
+        *opening,
+        "debtor: No, I will pay it, I can transfer the full EMI tomorrow.",
+        "agent: Thank you madam, can you pay through the UPI link I send?",
+    )
+    pressed = assess(packs, "IN", *opening, "agent: Madam, can you pay through the UPI link today?")
+    assert findings_for(offered, rule) == []
+    assert [f.status for f in findings_for(pressed, rule)] == ["violation"]

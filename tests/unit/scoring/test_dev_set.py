@@ -181,3 +181,12 @@ def test_expected_negotiation_labels_are_well_formed() -> None:
 def test_calls_cover_every_outcome_and_jurisdiction() -> None:
     assert {c["expected"]["outcome"] for c in calls()} == OUTCOMES
     assert {c["jurisdiction"] for c in calls()} == JURISDICTIONS
+
+
+def test_second_writers_tone_set_is_balanced_unique_and_labelled() -> None:
+    lines = (DATA / "tone_second_writer.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    assert {r["tone"] for r in rows} == TONES
+    assert {r["locale"] for r in rows} == JURISDICTIONS
+    assert min(Counter(r["tone"] for r in rows).values()) >= 30
+    assert len({r["text"].lower() for r in rows}) == len(rows)
