@@ -41,7 +41,10 @@ from coach.scoring.tone import (
 )
 from coach.scoring.types import Transcript
 
-ENGINE_VERSION = "1"
+# Bump when the code changes what a scorecard says for the same inputs (rule packs and trained
+# heads carry versions of their own). 2: negation frames, denied-threat tone cue, release and
+# "may be given elsewhere" detector options (2026-11-25).
+ENGINE_VERSION = "2"
 
 
 @dataclass(frozen=True)
