@@ -49,6 +49,9 @@ def turn_rows(call: Transcript, parts: CallParts, audio: np.ndarray | None) -> l
             "end": turn.end,
             "tone": tone.label if tone else None,
             "tone_scores": _rounded(tone.tone_scores) if tone else {},
+            # Rules that overrode the model ("profanity", "denied threat"), so a reviewer
+            # sees why a label differs from the highest model score.
+            "tone_cues": list(tone.cues) if tone else [],
             "intents": intents[i],
             "satisfies": list(parts.compliance.satisfies[i]),
             "active_listening": bool(flags[i].active_listening) if i in flags else False,

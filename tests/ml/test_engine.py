@@ -154,6 +154,14 @@ def test_critical_violation_caps_total(practice_call: dict, models: ScoringModel
     assert "threat" in result["turns"][-1]["intents"]
 
 
+def test_a_tone_rule_that_overrode_the_model_is_named(models: ScoringModels) -> None:
+    swearing = {"speaker": "agent", "text": "Could you please just pay the damn balance, sir?"}
+    result = score_transcript({"turns": [swearing]}, "US", None, models)
+    [row] = result["turns"]
+    assert row["tone"] == "hostile"
+    assert row["tone_cues"] == ["profanity"]
+
+
 def test_batch_reports_bad_lines_and_keeps_going(
     practice_call: dict, models: ScoringModels
 ) -> None:
