@@ -176,13 +176,14 @@ def retry(call_id: int) -> Response:
 
 
 def _turn_notes(scorecard: dict) -> dict[int, dict]:
-    """Per transcript turn: its tone and the findings quoting it, for highlighting."""
+    """Per transcript turn: its tone (and any rule that set it) and the findings quoting it."""
     notes: dict[int, dict] = {}
     for turn in scorecard.get("turns", []):
-        notes[turn["index"]] = {"tone": turn.get("tone"), "findings": []}
+        cues = turn.get("tone_cues", [])
+        notes[turn["index"]] = {"tone": turn.get("tone"), "cues": cues, "findings": []}
     for position, finding in enumerate(scorecard.get("findings", [])):
         if finding.get("turn") is not None:
-            notes.setdefault(finding["turn"], {"tone": None, "findings": []})
+            notes.setdefault(finding["turn"], {"tone": None, "cues": [], "findings": []})
             notes[finding["turn"]]["findings"].append({**finding, "anchor": f"finding-{position}"})
     return notes
 

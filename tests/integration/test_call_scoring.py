@@ -81,3 +81,20 @@ def test_transcript_edit_is_rescored(client: FlaskClient, sign_in_as, app, test_
         )
         assert scores[-1].total < scores[0].total
         assert db.session.get(Call, call_id).score_job.status.value == "done"
+
+
+def test_call_page_says_which_rule_set_a_tone(
+    client: FlaskClient, sign_in_as, app, test_audio
+) -> None:
+    sign_in_as("priya")
+    location = _upload_stereo(client, test_audio.stereo_call)
+    call_id = int(location.rsplit("/", 1)[1])
+    swearing = "Could you please just pay the damn balance, sir?"
+    response = client.post(
+        f"/calls/{call_id}/transcript",
+        data=json.dumps({"edits": [{"index": 0, "text": swearing}]}),
+        headers={"X-CSRFToken": csrf_token(client, location), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200
+    page = client.get(location).get_data(as_text=True)
+    assert "set by the rule: profanity" in page
