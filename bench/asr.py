@@ -53,6 +53,16 @@ LONG_CALL_COPIES = 5
 
 
 @dataclass(frozen=True)
+class Recording:
+    """One audio file with what was said in it (``script`` turns when the speakers are known)."""
+
+    name: str
+    path: Path
+    script: list | None
+    text: str
+
+
+@dataclass(frozen=True)
 class Config:
     label: str
     backend: str
@@ -101,55 +111,53 @@ def measure(config_key: str, runs: int) -> list[dict[str, object]]:
     started = time.perf_counter()
     recognizer = make_recognizer(settings)
     load_s = time.perf_counter() - started
-    rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as folder:
-        recordings = [(name, TESTDATA / name, _reference(ref)) for name, ref in RECORDINGS.items()]
+        recordings = [_recording(name, ref) for name, ref in RECORDINGS.items()]
         if config.long_call:
             recordings.append(_long_call(Path(folder)))
-        for name, path, (script, ref_text) in recordings:
-            rows.append(
-                _measure_recording(settings, recognizer, name, path, script, ref_text, runs)
-            )
+        rows = [_measure_recording(settings, recognizer, r, runs) for r in recordings]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return [
         {**row, "label": config.label, "load_s": load_s, "peak_rss_mb": peak_mb} for row in rows
     ]
 
 
-def _reference(reference: str) -> tuple[list | None, str]:
-    """The reference turns (for a ``.script`` file) and the reference text."""
+def _recording(name: str, reference: str) -> Recording:
+    """A shared test recording and its reference (a ``.script`` file or the literal text)."""
     from coach.scoring.wer import read_script
 
     if not reference.endswith(".script"):
-        return None, reference
+        return Recording(name, TESTDATA / name, None, reference)
     script = read_script(TESTDATA / reference)
-    return script, " ".join(text for _, text in script)
+    return Recording(name, TESTDATA / name, script, " ".join(text for _, text in script))
 
 
-def _long_call(folder: Path) -> tuple[str, Path, tuple[list | None, str]]:
+def _long_call(folder: Path) -> Recording:
     """The 5-minute stereo call: :data:`LONG_CALL` repeated, with its script repeated."""
     path = folder / "long_call.flac"
     subprocess.run(["sox", *[str(TESTDATA / LONG_CALL)] * LONG_CALL_COPIES, str(path)], check=True)
-    script, text = _reference(RECORDINGS[LONG_CALL])
-    name = f"{LONG_CALL} x{LONG_CALL_COPIES}"
-    return name, path, ((script or []) * LONG_CALL_COPIES, " ".join([text] * LONG_CALL_COPIES))
+    one = _recording(LONG_CALL, RECORDINGS[LONG_CALL])
+    return Recording(
+        f"{LONG_CALL} x{LONG_CALL_COPIES}",
+        path,
+        (one.script or []) * LONG_CALL_COPIES,
+        " ".join([one.text] * LONG_CALL_COPIES),
+    )
 
 
-def _measure_recording(
-    settings, recognizer, name: str, path: Path, script: list | None, ref_text: str, runs: int
-) -> dict[str, object]:
+def _measure_recording(settings, recognizer, recording: Recording, runs: int) -> dict[str, object]:
     """Median pipeline and engine times of one recording, with its WER and speaker accuracy."""
     from coach.scoring.asr import BACKENDS, default_channels
     from coach.scoring.audio import decode_audio
     from coach.scoring.wer import speaker_accuracy, word_error_rate
 
-    audio = decode_audio(path)
+    audio = decode_audio(recording.path)
     channels = default_channels(audio)
     tracks = [audio.channel(i) for i in range(2)] if channels == "stereo" else [audio.mono()]
     vad = channels == "stereo" and BACKENDS[settings.backend].supports_vad
     pipeline, engine, overhead = [], [], []
     for _ in range(runs):
-        seconds, inner, transcript = _pipeline_run(settings, recognizer, path, channels)
+        seconds, inner, transcript = _pipeline_run(settings, recognizer, recording.path, channels)
         pipeline.append(seconds)
         overhead.append((seconds - inner) / inner)
         begin = time.perf_counter()
@@ -157,15 +165,16 @@ def _measure_recording(
             recognizer.recognize(track, None, vad)
         engine.append(time.perf_counter() - begin)
     hyp_text = " ".join(turn.text for turn in transcript.turns)
+    script = recording.script
     return {
         "threads": settings.cpu_threads,
-        "recording": name,
+        "recording": recording.name,
         "duration": audio.duration,
         "channels": channels,
         "pipeline_rtf": statistics.median(pipeline) / audio.duration,
         "engine_rtf": statistics.median(engine) / audio.duration,
         "overhead": statistics.median(overhead),
-        "wer": word_error_rate(ref_text, hyp_text),
+        "wer": word_error_rate(recording.text, hyp_text),
         "speaker_accuracy": speaker_accuracy(script, transcript) if script else None,
     }
 

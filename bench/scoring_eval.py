@@ -54,15 +54,18 @@ TARGETS = {
 _CALL_TYPES = {"subsequent": "follow_up"}
 
 
-def load_second_tone_set() -> list[dict]:
-    """Agent lines labelled for tone only, by a writer who saw neither the corpus nor the set."""
-    lines = (DATA / "tone_second_writer.jsonl").read_text(encoding="utf-8").splitlines()
+def _jsonl(name: str) -> list[dict]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def load_second_tone_set() -> list[dict]:
+    """Agent lines labelled for tone only, by a writer who saw neither the corpus nor the set."""
+    return _jsonl("tone_second_writer.jsonl")
+
+
 def load_dev_set() -> tuple[list[dict], list[dict]]:
-    lines = (DATA / "utterances.jsonl").read_text(encoding="utf-8").splitlines()
-    utterances = [json.loads(line) for line in lines if line.strip()]
+    utterances = _jsonl("utterances.jsonl")
     calls = [json.loads(p.read_text("utf-8")) for p in sorted((DATA / "calls").glob("*.json"))]
     for call in calls:
         kind = call["metadata"].get("call_type")

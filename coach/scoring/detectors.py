@@ -182,10 +182,10 @@ class RequiredDisclosure(Detector):
             and len(core) < len(concepts)
             and all(i in met for i in core)
         )
-        if not partial and self.may_be_given_elsewhere:
-            note = f"It was never said in this call. {self.may_be_given_elsewhere}"
-            return Verdict(hits=(Hit("suspected", note=note),))
         if not partial:
+            if self.may_be_given_elsewhere:
+                note = f"It was never said in this call. {self.may_be_given_elsewhere}"
+                return Verdict(hits=(Hit("suspected", note=note),))
             return Verdict(hits=(Hit("missing", note="It was never said in this call."),))
         note = (
             "The follow-up form was said; if this was the first call, the rest was not. "

@@ -34,6 +34,18 @@ def _upload_stereo(client: FlaskClient, recording: Path) -> str:
     return response.headers["Location"]
 
 
+def _edit_first_turn(client: FlaskClient, location: str, text: str) -> int:
+    """Replace turn 0's words through the transcript editor; returns the call id."""
+    call_id = int(location.rsplit("/", 1)[1])
+    response = client.post(
+        f"/calls/{call_id}/transcript",
+        data=json.dumps({"edits": [{"index": 0, "text": text}]}),
+        headers={"X-CSRFToken": csrf_token(client, location), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200
+    return call_id
+
+
 def test_transcribed_call_gets_an_explained_scorecard(
     client: FlaskClient, sign_in_as, app, test_audio
 ) -> None:
@@ -63,15 +75,7 @@ def test_transcribed_call_gets_an_explained_scorecard(
 def test_transcript_edit_is_rescored(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
     location = _upload_stereo(client, test_audio.stereo_call)
-    call_id = int(location.rsplit("/", 1)[1])
-    token = csrf_token(client, location)
-    threat = "Pay today or we will have you arrested."
-    response = client.post(
-        f"/calls/{call_id}/transcript",
-        data=json.dumps({"edits": [{"index": 0, "text": threat}]}),
-        headers={"X-CSRFToken": token, "Content-Type": "application/json"},
-    )
-    assert response.status_code == 200
+    call_id = _edit_first_turn(client, location, "Pay today or we will have you arrested.")
     with app.app_context():
         scores = db.session.query(CallScore).filter_by(call_id=call_id).order_by(CallScore.id).all()
         assert [s.transcript_version for s in scores] == [1, 2]
@@ -83,18 +87,9 @@ def test_transcript_edit_is_rescored(client: FlaskClient, sign_in_as, app, test_
         assert db.session.get(Call, call_id).score_job.status.value == "done"
 
 
-def test_call_page_says_which_rule_set_a_tone(
-    client: FlaskClient, sign_in_as, app, test_audio
-) -> None:
+def test_call_page_says_which_rule_set_a_tone(client: FlaskClient, sign_in_as, test_audio) -> None:
     sign_in_as("priya")
     location = _upload_stereo(client, test_audio.stereo_call)
-    call_id = int(location.rsplit("/", 1)[1])
-    swearing = "Could you please just pay the damn balance, sir?"
-    response = client.post(
-        f"/calls/{call_id}/transcript",
-        data=json.dumps({"edits": [{"index": 0, "text": swearing}]}),
-        headers={"X-CSRFToken": csrf_token(client, location), "Content-Type": "application/json"},
-    )
-    assert response.status_code == 200
+    _edit_first_turn(client, location, "Could you please just pay the damn balance, sir?")
     page = client.get(location).get_data(as_text=True)
     assert "set by the rule: profanity" in page
