@@ -102,7 +102,7 @@ class TimedRecognizer:
 
 def measure(config_key: str, runs: int) -> list[dict[str, object]]:
     """Run one configuration over every recording (in this process) and return table rows."""
-    from coach.scoring.asr import AsrSettings, make_recognizer
+    from coach.speech.transcriber import AsrSettings, make_recognizer
 
     config = CONFIGS[config_key]
     settings = AsrSettings(backend=config.backend, beam_size=config.beam_size)
@@ -124,7 +124,7 @@ def measure(config_key: str, runs: int) -> list[dict[str, object]]:
 
 def _recording(name: str, reference: str) -> Recording:
     """A shared test recording and its reference (a ``.script`` file or the literal text)."""
-    from coach.scoring.wer import read_script
+    from tests.wer import read_script
 
     if not reference.endswith(".script"):
         return Recording(name, TESTDATA / name, None, reference)
@@ -147,9 +147,9 @@ def _long_call(folder: Path) -> Recording:
 
 def _measure_recording(settings, recognizer, recording: Recording, runs: int) -> dict[str, object]:
     """Median pipeline and engine times of one recording, with its WER and speaker accuracy."""
-    from coach.scoring.asr import BACKENDS, default_channels
-    from coach.scoring.audio import decode_audio
-    from coach.scoring.wer import speaker_accuracy, word_error_rate
+    from coach.speech.audio import decode_audio
+    from coach.speech.transcriber import BACKENDS, default_channels
+    from tests.wer import speaker_accuracy, word_error_rate
 
     audio = decode_audio(recording.path)
     channels = default_channels(audio)
@@ -182,8 +182,8 @@ def _measure_recording(settings, recognizer, recording: Recording, runs: int) ->
 def _pipeline_run(settings, recognizer, path: Path, channels: str) -> tuple[float, float, object]:
     """What an upload costs: store the file, decode, transcribe, serialise the transcript.
     Returns total seconds, the engine's seconds within them, and the transcript."""
-    from coach.scoring.asr import WhisperTranscriber
-    from coach.scoring.audio import decode_audio
+    from coach.speech.audio import decode_audio
+    from coach.speech.transcriber import WhisperTranscriber
     from coach.storage import LocalRecordingStore
 
     timed = TimedRecognizer(recognizer)

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.docs_section import machine, write_section  # noqa: E402
-from coach.scoring.engine import load_scoring_models, score_transcript  # noqa: E402
+from coach.scoring.pipeline import load_scoring_models, score_transcript  # noqa: E402
 
 CALLS = REPO / "tests" / "data" / "scoring" / "calls"
 CALL_SECONDS = 600.0

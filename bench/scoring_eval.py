@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.docs_section import machine, write_section  # noqa: E402
-from coach.scoring.engine import ScoringModels, load_scoring_models, score_transcript  # noqa: E402
+from coach.scoring.pipeline import ScoringModels, load_scoring_models, score_transcript  # noqa: E402
 from coach.scoring.tone import TONE_CLASSES  # noqa: E402
 
 DATA = REPO / "tests" / "data" / "scoring"
@@ -206,7 +206,7 @@ def _listed(found: set[tuple[str, str]]) -> str:
 
 def asr_agreement(calls: list[dict], models: ScoringModels, count: int) -> tuple[list[str], float]:
     """Score gold text and the ASR transcript of its synthesized audio; compare verdict sets."""
-    from coach.scoring.asr import make_transcriber, transcribe_file
+    from coach.speech.transcriber import make_transcriber, transcribe_file
 
     transcriber = make_transcriber()
     picked = [c for c in calls if c["expected"]["findings"]][: count // 2]

@@ -18,7 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance folder (default ``<repo>/instance``).
     """
     from coach.config import REPO_ROOT, flask_settings, load_config
-    from coach.setup import (
+    from coach.wiring import (
         configure_logging,
         init_extensions,
         init_jobs,

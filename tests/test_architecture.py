@@ -27,7 +27,7 @@ APP_LAYERS = (
     "coach.extensions",
     "coach.db",
     "coach.cli",
-    "coach.setup",
+    "coach.wiring",
 )
 ML_LIBRARIES = (
     "faster_whisper",

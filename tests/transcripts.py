@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from coach.scoring.compliance import ComplianceResult
-from coach.scoring.types import Transcript, Turn
+from coach.scoring.compliance.assess import ComplianceResult
+from coach.transcript import Transcript, Turn
 
 
 def call(*lines: str) -> Transcript:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from coach.catalog.errors import ContentError, located, validation_messages
 from coach.catalog.source import line_locator, read_mapping
 from coach.progress.taxonomy import SkillTaxonomy
-from coach.scoring.rules import RulePack, RulePackError, load_rule_pack
+from coach.scoring.compliance.rules import RulePack, RulePackError, load_rule_pack
 from coach.scoring.scorecard import ScorecardDefinition, check_scorecard
 
 SKILLS = "skills"

@@ -7,11 +7,11 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
+from coach import engines
 from coach.extensions import db
 from coach.jobs.core import recover_interrupted
 from coach.jobs.runners import RqRunner
 from coach.models import Job, JobStatus
-from coach.services import engines
 from coach.services.errors import ServiceError
 
 log = logging.getLogger(__name__)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from coach.scoring.compliance import ComplianceResult
+from coach.scoring.compliance.assess import ComplianceResult
 from coach.scoring.listening import ListeningResult
 from coach.scoring.negotiation import NegotiationResult
 from coach.scoring.questions import questions_in
 from coach.scoring.scorecard import DimensionInput, Evidence
 from coach.scoring.text_cues import TurnEvidence, quote
 from coach.scoring.tone import ToneResult, ToneTrajectory
-from coach.scoring.types import Transcript
+from coach.transcript import Transcript
 
 # Roughly a minute of uninterrupted agent speech: the debtor has stopped being part of it.
 LONG_MONOLOGUE_WORDS = 150

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from coach.scoring.compliance import ComplianceResult
+from coach.scoring.compliance.assess import ComplianceResult
 from coach.scoring.listening import DEMAND, ListeningResult
 from coach.scoring.negotiation import CALLBACK, DISPUTE, REFUSAL, NegotiationResult
 from coach.scoring.questions import questions_in
 from coach.scoring.text_cues import RECAP, search
 from coach.scoring.tone import ToneResult
-from coach.scoring.types import Transcript
+from coach.transcript import Transcript
 
 _STAGE_INTENTS = {
     "greeting_identification": "greeting",

@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from coach.nlp.encoder import TextEncoder
 from coach.scoring import turn_timing
 from coach.scoring.paraphrase import find_paraphrases
 from coach.scoring.questions import questions_in
-from coach.scoring.text import TextEncoder
 from coach.scoring.text_cues import (
     CLOSE,
     RECAP,
@@ -27,7 +27,7 @@ from coach.scoring.text_cues import (
     sentences,
 )
 from coach.scoring.turn_timing import Interruption, Measure
-from coach.scoring.types import Transcript, Turn
+from coach.transcript import Transcript, Turn
 
 ACKNOWLEDGEMENT = cue(
     r"i (?:understand|hear you|see|get (?:it|that))",

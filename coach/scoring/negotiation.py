@@ -31,7 +31,7 @@ from coach.scoring.text_cues import (
     search,
     sentences,
 )
-from coach.scoring.types import Transcript, Turn
+from coach.transcript import Transcript, Turn
 
 Stage = Literal[
     "greeting_identification",

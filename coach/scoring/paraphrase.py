@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from coach.nlp.encoder import TextEncoder
 from coach.scoring.payment_terms import AMOUNT, DATE, METHOD
-from coach.scoring.text import TextEncoder
 from coach.scoring.text_cues import TurnEvidence, cue, normalise, quote, search, sentences, words
-from coach.scoring.types import Turn
+from coach.transcript import Turn
 
 SEMANTIC = "semantic similarity to the debtor's previous turn (sentence encoder)"
 LEXICAL = "lexical fallback: no text encoder, so only explicit reflection cues are credited"

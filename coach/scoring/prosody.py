@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coach.scoring.types import Turn, Word
+from coach.transcript import Turn, Word
 
 SAMPLE_RATE = 16_000
 # Praat's pitch tracker needs three periods of the lowest pitch in a window: 75 Hz → 40 ms;

@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from coach.scoring.compliance import ComplianceResult
+from coach.scoring.compliance.assess import ComplianceResult
 from coach.scoring.intents import turn_intents
 from coach.scoring.listening import ListeningResult
 from coach.scoring.negotiation import NegotiationResult
 from coach.scoring.prosody import measure_turns
 from coach.scoring.tone import ToneResult, ToneTrajectory
 from coach.scoring.turn_timing import Measure
-from coach.scoring.types import Transcript
+from coach.transcript import Transcript
 
 _DIGITS = 4
 

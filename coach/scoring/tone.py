@@ -17,11 +17,11 @@ from typing import Literal
 
 import numpy as np
 
-from coach.scoring.heads import ClassifierHead, load_or_train_head
-from coach.scoring.negation import is_denied
-from coach.scoring.segments import normalize
-from coach.scoring.text import TextEncoder
-from coach.scoring.types import Turn
+from coach.nlp.encoder import TextEncoder
+from coach.nlp.heads import ClassifierHead, load_or_train_head
+from coach.nlp.normalise import normalize
+from coach.scoring.compliance.negation import is_denied
+from coach.transcript import Turn
 
 TONE_CLASSES: tuple[str, ...] = (
     "empathetic",

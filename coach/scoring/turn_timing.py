@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coach.scoring.text_cues import words
-from coach.scoring.types import Speaker, Turn
+from coach.transcript import Speaker, Turn
 
 NOT_TIMED = "not assessable: the transcript has no turn times"
 # Overlaps shorter than this are ordinary turn-taking jitter, not overtalk.

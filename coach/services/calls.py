@@ -13,15 +13,15 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import select
 
-from coach import jobs
+from coach import engines, jobs
 from coach.extensions import db
 from coach.models import Call, CallStatus, Job, JobStatus, Role, TranscriptVersion, User
-from coach.scoring.asr import Transcriber, default_channels
-from coach.scoring.audio import AudioError, DecodedAudio, decode_audio
-from coach.scoring.types import Transcript, Turn
-from coach.services import access, audit, engines
+from coach.services import access, audit
 from coach.services.errors import Forbidden, NotFound, ServiceError
+from coach.speech.audio import AudioError, DecodedAudio, decode_audio
+from coach.speech.transcriber import Transcriber, default_channels
 from coach.storage import LocalRecordingStore, RecordingStore
+from coach.transcript import Transcript, Turn
 
 log = logging.getLogger(__name__)
 

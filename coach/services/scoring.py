@@ -9,14 +9,14 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import select
 
-from coach import jobs
+from coach import engines, jobs
 from coach.extensions import db
 from coach.models import Call, CallScore, Job, User
-from coach.scoring.audio import AudioError, decode_audio
-from coach.scoring.types import Transcript
-from coach.services import audit, engines
+from coach.services import audit
 from coach.services.calls import latest_transcript, store, visible_call
 from coach.services.errors import ServiceError
+from coach.speech.audio import AudioError, decode_audio
+from coach.transcript import Transcript
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
         raise ServiceError("The call has no transcript to score.")
     models = engines.scoring_models(current_app)
     progress(0.3)
-    from coach.scoring.engine import score_transcript
+    from coach.scoring.pipeline import score_transcript
 
     try:
         scorecard = score_transcript(

@@ -10,16 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.scoring.asr import (
+from coach.speech.audio import SAMPLE_RATE, AudioError, decode_audio
+from coach.speech.transcriber import (
     AsrSettings,
     Transcriber,
     default_channels,
     make_transcriber,
     transcribe_file,
 )
-from coach.scoring.audio import SAMPLE_RATE, AudioError, decode_audio
-from coach.scoring.types import Transcript
-from coach.scoring.wer import read_script, speaker_accuracy, word_error_rate
+from coach.transcript import Transcript
+from tests.wer import read_script, speaker_accuracy, word_error_rate
 
 TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata"
 JFK_TEXT = (
@@ -231,7 +231,7 @@ def test_bad_settings_name_the_config_key(settings: dict[str, object], key: str)
 
 def test_importing_the_port_loads_no_ml_library() -> None:
     code = (
-        "import sys, coach.scoring.asr; "
+        "import sys, coach.speech.transcriber; "
         "print(sorted({'faster_whisper', 'whisper', 'torch', 'ctranslate2'} & set(sys.modules)))"
     )
     result = subprocess.run(

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.scoring.asr import AsrSettings, Transcriber, make_transcriber, transcribe_file
-from coach.scoring.types import Transcript
-from coach.scoring.wer import read_script, speaker_accuracy, word_error_rate
-from coach.scoring.whisper_export import export_openai_whisper, read_ct2_variables
+from coach.speech.transcriber import AsrSettings, Transcriber, make_transcriber, transcribe_file
+from coach.speech.whisper_export import export_openai_whisper, read_ct2_variables
+from coach.transcript import Transcript
+from tests.wer import read_script, speaker_accuracy, word_error_rate
 
 pytestmark = [
     pytest.mark.ml,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.scoring.compliance import assess_compliance
-from coach.scoring.rules import check_rule_examples, load_rule_packs
-from coach.scoring.text import load_default_encoder
+from coach.nlp.encoder import load_default_encoder
+from coach.scoring.compliance.assess import assess_compliance
+from coach.scoring.compliance.rules import check_rule_examples, load_rule_packs
 from tests.transcripts import call, rule_ids
 
 pytestmark = pytest.mark.ml

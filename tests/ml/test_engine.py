@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coach.scoring.batch import score_batch, score_file
-from coach.scoring.engine import ScoringModels, load_scoring_models, score_transcript
-from coach.scoring.rules import JURISDICTIONS
+from coach.cli.score_files import score_batch, score_file
+from coach.scoring.compliance.rules import JURISDICTIONS
+from coach.scoring.pipeline import ScoringModels, load_scoring_models, score_transcript
 
 pytestmark = pytest.mark.ml
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from coach.nlp.encoder import SentenceEncoder, load_default_encoder
 from coach.scoring.listening import assess_listening
 from coach.scoring.paraphrase import SEMANTIC
-from coach.scoring.text import SentenceEncoder, load_default_encoder
-from coach.scoring.types import Transcript, Turn
+from coach.transcript import Transcript, Turn
 
 pytestmark = pytest.mark.ml
 

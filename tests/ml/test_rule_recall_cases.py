@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.scoring.compliance import ComplianceResult, assess_compliance
+from coach.scoring.compliance.assess import ComplianceResult, assess_compliance
 from tests.ml.test_compliance_semantic import encoder, packs  # noqa: F401 (module fixtures)
 from tests.transcripts import call
 

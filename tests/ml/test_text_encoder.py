@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from coach.scoring.text import SentenceEncoder, default_model_path, load_default_encoder
+from coach.nlp.encoder import SentenceEncoder, default_model_path, load_default_encoder
 
 pytestmark = pytest.mark.ml
 
@@ -97,7 +97,7 @@ def test_missing_local_folder_is_reported(tmp_path) -> None:
 
 def test_importing_the_scoring_modules_does_not_import_ml_libraries() -> None:
     code = (
-        "import sys, coach.scoring.text, coach.scoring.heads, coach.scoring.tone, "
+        "import sys, coach.nlp.encoder, coach.nlp.heads, coach.scoring.tone, "
         "coach.scoring.prosody; "
         "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', "
         "'onnxruntime', 'sklearn', 'parselmouth') if m in sys.modules))"

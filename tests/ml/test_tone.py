@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.scoring.heads import load_or_train_head, read_jsonl
-from coach.scoring.text import SentenceEncoder, load_default_encoder
+from coach.nlp.encoder import SentenceEncoder, load_default_encoder
+from coach.nlp.heads import load_or_train_head, read_jsonl
 from coach.scoring.tone import (
     TONE_CLASSES,
     DebtorAffect,
@@ -20,7 +20,7 @@ from coach.scoring.tone import (
     load_debtor_affect,
     load_tone_classifier,
 )
-from coach.scoring.types import Turn
+from coach.transcript import Turn
 
 pytestmark = pytest.mark.ml
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coach.config import ConfigError, load_config
-from coach.services.engines import asr_settings
+from coach.engines import asr_settings
 
 
 def test_defaults_use_sqlite_and_recordings_in_instance(tmp_path: Path) -> None:

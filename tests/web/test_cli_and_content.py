@@ -8,7 +8,7 @@ from flask import Flask
 
 from coach import create_app
 from coach.config import REPO_ROOT
-from coach.setup import InvalidContent
+from coach.wiring import InvalidContent
 
 
 def _broken_content(tmp_path: Path) -> Path:

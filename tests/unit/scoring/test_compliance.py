@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from coach.scoring.compliance import (
+from coach.scoring.compliance.assess import (
     ComplianceResult,
     Finding,
     MetadataError,
     assess_compliance,
 )
-from coach.scoring.rules import load_rule_packs
-from coach.scoring.types import Transcript, Turn, Word
+from coach.scoring.compliance.rules import load_rule_packs
+from coach.transcript import Transcript, Turn, Word
 from tests.transcripts import call
 
 RULES_DIR = Path(__file__).resolve().parents[3] / "content" / "rules"

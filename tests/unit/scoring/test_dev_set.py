@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.scoring.types import Transcript
+from coach.transcript import Transcript
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "scoring"
 CATALOG = Path(__file__).resolve().parents[3].parent / "shared" / "domain" / "compliance-rules.md"

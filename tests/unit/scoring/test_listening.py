@@ -9,7 +9,7 @@ import numpy as np
 from coach.scoring.listening import assess_listening
 from coach.scoring.paraphrase import LEXICAL, SEMANTIC
 from coach.scoring.turn_timing import NOT_TIMED
-from coach.scoring.types import Transcript, Turn
+from coach.transcript import Transcript, Turn
 
 
 class TableEncoder:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coach.scoring.negotiation import assess_negotiation
 from coach.scoring.payment_terms import amounts
-from coach.scoring.types import Transcript, Turn
+from coach.transcript import Transcript, Turn
 
 CALLS = Path(__file__).resolve().parents[2] / "data" / "scoring" / "calls"
 

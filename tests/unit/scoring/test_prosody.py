@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from coach.scoring.prosody import SAMPLE_RATE, measure_turn, measure_turns
-from coach.scoring.types import Turn, Word
+from coach.transcript import Turn, Word
 
 
 def sine(freq_start: float, freq_end: float, seconds: float, amplitude: float = 0.3) -> np.ndarray:

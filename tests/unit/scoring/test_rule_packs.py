@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coach.scoring.compliance import assess_compliance
-from coach.scoring.rules import (
+from coach.scoring.compliance.assess import assess_compliance
+from coach.scoring.compliance.rules import (
     RULE_TYPES,
     RulePackError,
     check_rule_examples,
     load_rule_pack,
     load_rule_packs,
 )
-from coach.scoring.types import Transcript, Turn
+from coach.transcript import Transcript, Turn
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 RULES_DIR = REPO_ROOT / "content" / "rules"

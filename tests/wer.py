@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from coach.scoring.types import Speaker, Transcript
+from coach.transcript import Speaker, Transcript
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SCRIPT_SPEAKERS: dict[str, Speaker] = {"A": "agent", "D": "debtor"}

@@ -64,8 +64,8 @@ def init_extensions(app: Flask) -> None:
 def init_jobs(app: Flask) -> None:
     """Validate the ASR settings now (fail fast) and attach the configured job runner."""
     from coach.config import ConfigError
+    from coach.engines import asr_settings
     from coach.jobs.runners import ThreadRunner, make_runner
-    from coach.services.engines import asr_settings
 
     try:
         asr_settings(app.config["COACH"])

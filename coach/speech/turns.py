@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from coach.scoring.types import Speaker, Turn, Word
+from coach.transcript import Speaker, Turn, Word
 
 # Same-speaker segments closer than this are one turn (unless the other side spoke between).
 JOIN_GAP_S = 1.5

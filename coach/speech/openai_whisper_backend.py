@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from coach.scoring.asr import AsrSettings, Progress
-from coach.scoring.turns import Segment
-from coach.scoring.types import Word
-from coach.scoring.whisper_export import openai_checkpoint_from_ct2
+from coach.speech.transcriber import AsrSettings, Progress
+from coach.speech.turns import Segment
+from coach.speech.whisper_export import openai_checkpoint_from_ct2
+from coach.transcript import Word
 
 
 class OpenAIWhisperRecognizer:

@@ -15,13 +15,14 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
+from coach.nlp.encoder import TextEncoder, load_default_encoder
 from coach.scoring import evidence
-from coach.scoring.compliance import assess_compliance
+from coach.scoring.compliance.assess import assess_compliance
+from coach.scoring.compliance.rules import JURISDICTIONS, RulePack, load_rule_packs
 from coach.scoring.listening import assess_listening
 from coach.scoring.metadata import CallMetadata, parse_metadata
 from coach.scoring.negotiation import assess_negotiation
 from coach.scoring.report import CallParts, agent_words_per_minute, call_metrics, turn_rows
-from coach.scoring.rules import JURISDICTIONS, RulePack, load_rule_packs
 from coach.scoring.scorecard import (
     DIMENSIONS,
     DimensionInput,
@@ -30,7 +31,6 @@ from coach.scoring.scorecard import (
     build_scorecard,
     load_scorecards,
 )
-from coach.scoring.text import TextEncoder, load_default_encoder
 from coach.scoring.tone import (
     DebtorAffect,
     ToneClassifier,
@@ -39,7 +39,7 @@ from coach.scoring.tone import (
     load_debtor_affect,
     load_tone_classifier,
 )
-from coach.scoring.types import Transcript
+from coach.transcript import Transcript
 
 # Bump when the code changes what a scorecard says for the same inputs (rule packs and trained
 # heads carry versions of their own). 2: negation frames, denied-threat tone cue, release and

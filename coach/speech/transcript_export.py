@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.scoring.types import Transcript
+from coach.transcript import Transcript
 
 _LABELS = {"agent": "Agent", "debtor": "Debtor"}
 

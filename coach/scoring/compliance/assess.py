@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from coach.scoring.context import CallContext, Hit
+from coach.nlp.encoder import TextEncoder
+from coach.scoring.compliance.context import CallContext, Hit
+from coach.scoring.compliance.rules import JURISDICTIONS, Rule, RulePack
 from coach.scoring.metadata import CallMetadata, MetadataError, parse_metadata
-from coach.scoring.rules import JURISDICTIONS, Rule, RulePack
-from coach.scoring.text import TextEncoder
-from coach.scoring.types import Transcript, Turn
+from coach.transcript import Transcript, Turn
 
 __all__ = [
     "CallMetadata",

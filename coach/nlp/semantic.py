@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from coach.scoring.text import TextEncoder
+from coach.nlp.encoder import TextEncoder
 
 _RECENT_TEXTS = 4096
 

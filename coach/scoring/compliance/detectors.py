@@ -12,16 +12,16 @@ from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from coach.scoring.context import CallContext, Hit, Status, TurnView, Verdict
-from coach.scoring.detector_base import (
+from coach.scoring.compliance.context import CallContext, Hit, Status, TurnView, Verdict
+from coach.scoring.compliance.detector_base import (
     ClockTime,
     Detector,
     MetadataCondition,
     Patterns,
     evidence,
 )
+from coach.scoring.compliance.negation import is_truthful_conditional
 from coach.scoring.metadata import CallMetadata, MetadataField, clock_minutes
-from coach.scoring.negation import is_truthful_conditional
 
 DEFAULT_PROHIBITED_THRESHOLD = 0.8
 DEFAULT_DISCLOSURE_THRESHOLD = 0.72

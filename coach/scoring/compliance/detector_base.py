@@ -9,9 +9,9 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from coach.scoring.context import LEXICON_REF, CallContext, Hit, TurnView, Verdict
+from coach.scoring.compliance.context import LEXICON_REF, CallContext, Hit, TurnView, Verdict
+from coach.scoring.compliance.negation import is_denied, is_truthful_conditional
 from coach.scoring.metadata import CallMetadata, MetadataField
-from coach.scoring.negation import is_denied, is_truthful_conditional
 
 
 def _compiles(pattern: str) -> str:

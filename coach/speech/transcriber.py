@@ -15,15 +15,15 @@ from typing import Literal, Protocol, get_args
 
 import numpy as np
 
-from coach.scoring.audio import SAMPLE_RATE, DecodedAudio, decode_audio
-from coach.scoring.turns import (
+from coach.speech.audio import SAMPLE_RATE, DecodedAudio, decode_audio
+from coach.speech.turns import (
     Segment,
     clean_segments,
     mono_turns,
     single_speaker_turns,
     stereo_turns,
 )
-from coach.scoring.types import Speaker, Transcript, Turn
+from coach.transcript import Speaker, Transcript, Turn
 
 Channels = Literal["stereo", "mono1", "mono2"]
 Progress = Callable[[float], None]
@@ -41,9 +41,13 @@ class Backend:
 BACKENDS: dict[str, Backend] = {
     # Greedy meets the RTF <= 0.05 target on two cores (~0.04x real time, docs/benchmarks.md);
     # beam 5 (~0.055x) misses fewer words: COACH_ASR_BEAM_SIZE=5 where accuracy matters more.
-    "faster-whisper": Backend("coach.scoring.asr_faster:FasterWhisperRecognizer", True, 1),
+    "faster-whisper": Backend(
+        "coach.speech.faster_whisper_backend:FasterWhisperRecognizer", True, 1
+    ),
     # Beam search in PyTorch costs ~3x greedy (shared/guides/models.md): greedy by default.
-    "openai-whisper": Backend("coach.scoring.asr_openai:OpenAIWhisperRecognizer", False, 1),
+    "openai-whisper": Backend(
+        "coach.speech.openai_whisper_backend:OpenAIWhisperRecognizer", False, 1
+    ),
 }
 CHANNEL_MODES: tuple[Channels, ...] = get_args(Channels)
 DEVICES = ("cpu", "cuda")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.scoring.turns import (
+from coach.speech.turns import (
     Segment,
     attribute,
     clean_segments,
@@ -14,7 +14,7 @@ from coach.scoring.turns import (
     split_at_pauses,
     stereo_turns,
 )
-from coach.scoring.types import Word
+from coach.transcript import Word
 
 
 def seg(start: float, end: float, text: str) -> Segment:

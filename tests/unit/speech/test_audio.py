@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.scoring.audio import (
+from coach.speech.audio import (
     SAMPLE_RATE,
     AudioError,
     decode_audio,

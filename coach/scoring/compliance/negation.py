@@ -1,6 +1,6 @@
 """Is a matched prohibited phrase denied, rhetorically denied, or a truthful conditional?
 
-Works on :class:`~coach.scoring.segments.NormText` (lowercase, no apostrophes), so the cue
+Works on :class:`~coach.nlp.normalise.NormText` (lowercase, no apostrophes), so the cue
 lists below are written as "dont", "wont", "isnt".
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from coach.scoring.segments import NormText
+from coach.nlp.normalise import NormText
 
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nobody|noone|no one|nothing|none|neither|nor|cannot|cant|wont|dont"

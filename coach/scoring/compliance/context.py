@@ -10,11 +10,11 @@ from typing import Literal
 
 import numpy as np
 
+from coach.nlp.normalise import NormText, normalize
+from coach.nlp.semantic import SemanticMatcher
+from coach.scoring.compliance.negation import has_plain_denial
 from coach.scoring.metadata import CallMetadata
-from coach.scoring.negation import has_plain_denial
-from coach.scoring.segments import NormText, normalize
-from coach.scoring.semantic import SemanticMatcher
-from coach.scoring.types import Transcript
+from coach.transcript import Transcript
 
 Status = Literal["violation", "missing", "suspected"]
 LEXICON_REF = "@"

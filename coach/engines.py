@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from coach.scoring.asr import (
+from coach.speech.transcriber import (
     AsrSettings,
     Transcriber,
     default_cpu_threads,
@@ -54,9 +54,9 @@ def scoring_models(app: Flask) -> Any:
     the app's catalog loaded at start-up; the heads train once into ``COACH_MODEL_CACHE_DIR``
     (default ``instance/model-cache``) and load from there after.
     """
-    from coach.scoring.engine import load_scoring_models
-    from coach.scoring.rules import group_by_jurisdiction
-    from coach.scoring.text import load_default_encoder
+    from coach.nlp.encoder import load_default_encoder
+    from coach.scoring.compliance.rules import group_by_jurisdiction
+    from coach.scoring.pipeline import load_scoring_models
 
     config = app.config["COACH"]
     cache_dir = config["MODEL_CACHE_DIR"] or str(Path(app.instance_path) / "model-cache")

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from coach.scoring.text import TextEncoder
+from coach.nlp.encoder import TextEncoder
 
 # Part of every head's version: changing how heads are trained must invalidate the cache.
 _TRAINING_SETTINGS = {

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from coach.scoring.engine import ScoringModels, score_transcript
+from coach.scoring.pipeline import ScoringModels, score_transcript
 
 DEFAULT_JURISDICTION = "US"
 

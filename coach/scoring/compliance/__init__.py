@@ -1,0 +1,1 @@
+"""Compliance engine: rule packs, detectors, negation and call context -> findings."""

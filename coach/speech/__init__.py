@@ -1,0 +1,1 @@
+"""Speech: decoding uploaded audio, the Transcriber port and its Whisper backends, turns."""
