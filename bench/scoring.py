@@ -25,7 +25,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.docs_section import machine, write_section  # noqa: E402
-from coach.scoring.pipeline import load_scoring_models, score_transcript  # noqa: E402
+from coach.catalog import load_catalog  # noqa: E402
+from coach.engines import load_scoring_models  # noqa: E402
+from coach.nlp.encoder import load_default_encoder  # noqa: E402
+from coach.scoring.pipeline import score_transcript  # noqa: E402
 
 CALLS = REPO / "tests" / "data" / "scoring" / "calls"
 CALL_SECONDS = 600.0
@@ -74,7 +77,8 @@ def main() -> None:
         parser.error(f"--runs must be 1 to {len(_FIRST) - 1} (each cold run needs its own opener)")
     begin = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:
-        models = load_scoring_models(REPO / "content", Path(cache))
+        catalog = load_catalog(REPO / "content")
+        models = load_scoring_models(catalog, Path(cache), load_default_encoder())
         load_s = time.perf_counter() - begin
         base = synthetic_call(args.turns, 0)
         timed(base, models)  # fills the embedding cache for the warm runs

@@ -26,7 +26,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.docs_section import machine, write_section  # noqa: E402
-from coach.scoring.pipeline import ScoringModels, load_scoring_models, score_transcript  # noqa: E402
+from coach.catalog import load_catalog  # noqa: E402
+from coach.engines import load_scoring_models  # noqa: E402
+from coach.nlp.encoder import load_default_encoder  # noqa: E402
+from coach.scoring.pipeline import ScoringModels, score_transcript  # noqa: E402
 from coach.scoring.tone import TONE_CLASSES  # noqa: E402
 
 DATA = REPO / "tests" / "data" / "scoring"
@@ -315,7 +318,8 @@ def main() -> None:
         args.asr_calls = len(calls)
     begin = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:
-        models = load_scoring_models(REPO / "content", Path(cache))
+        catalog = load_catalog(REPO / "content")
+        models = load_scoring_models(catalog, Path(cache), load_default_encoder())
         judged, outcome_accuracy = call_judgements(calls, models)
         results = score_utterances(utterances, models)
         second = load_second_tone_set()

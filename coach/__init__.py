@@ -20,6 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from coach.config import REPO_ROOT, flask_settings, load_config
     from coach.wiring import (
         configure_logging,
+        init_engines,
         init_extensions,
         init_jobs,
         load_content,
@@ -42,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(settings["LOG_LEVEL"])
     load_content(app)
     init_extensions(app)
+    init_engines(app)
     init_jobs(app)
     register_web(app)
     register_cli(app)

@@ -1,23 +1,32 @@
-"""Process-wide model instances, loaded once and shared by every job in the process."""
+"""The app's models: one :class:`Engines` per app, built in the factory, loaded on first use.
+
+Web requests, CLI commands and job workers all reach the transcriber, the sentence encoder
+and the trained heads through the ``Engines`` of their app, never through module state, so
+a test can hand an app fakes that implement the same ports (``Transcriber``, ``TextEncoder``).
+The real models are memoised per process by their settings: two apps in one process (the
+test suite's SQLite and PostgreSQL apps, a worker's) share one copy in memory.
+"""
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+from flask import Flask, current_app
 
-from coach.speech.transcriber import (
-    AsrSettings,
-    Transcriber,
-    default_cpu_threads,
-    make_transcriber,
-)
+from coach.catalog.kinds import DEBTOR_AFFECT, TONE
+from coach.speech.transcriber import AsrSettings, Transcriber, default_cpu_threads
 
-_lock = threading.Lock()
-_transcribers: dict[AsrSettings, Transcriber] = {}
+if TYPE_CHECKING:
+    from coach.catalog import Catalog
+    from coach.nlp.encoder import TextEncoder
+    from coach.scoring.pipeline import ScoringModels
+    from coach.scoring.tone import DebtorAffect, ToneClassifier
+
+EXTENSION = "coach.engines"
 
 
 def asr_settings(config: Mapping[str, Any]) -> AsrSettings:
@@ -34,41 +43,131 @@ def asr_settings(config: Mapping[str, Any]) -> AsrSettings:
     )
 
 
-def transcriber(config: Mapping[str, Any]) -> Transcriber:
-    """The shared transcriber for these settings (the model loads on first use)."""
-    settings = asr_settings(config)
-    with _lock:
-        if settings not in _transcribers:
-            _transcribers[settings] = make_transcriber(settings)
-        return _transcribers[settings]
+class Engines:
+    """The transcriber, the encoder and the scoring models of one app, each loaded once.
 
-
-_scoring_models: dict[tuple[str, str], Any] = {}
-_encoders: dict[str, Any] = {}
-
-
-def scoring_models(app: Flask) -> Any:
-    """The shared scoring models (encoder, tone head, rule packs, scorecards), loaded once.
-
-    The sentence encoder is shared by every app in the process; the rule packs are the ones
-    the app's catalog loaded at start-up; the heads train once into ``COACH_MODEL_CACHE_DIR``
-    (default ``instance/model-cache``) and load from there after.
+    ``transcriber`` and ``encoder`` are factories called on first use (the defaults load the
+    packaged models); scoring models are trained or read from ``cache_dir`` on first use.
     """
-    from coach.nlp.encoder import load_default_encoder
-    from coach.scoring.compliance.rules import group_by_jurisdiction
-    from coach.scoring.pipeline import load_scoring_models
 
+    def __init__(
+        self,
+        catalog: Catalog,
+        cache_dir: Path,
+        transcriber: Callable[[], Transcriber],
+        encoder: Callable[[], TextEncoder],
+    ) -> None:
+        self._catalog = catalog
+        self._cache_dir = cache_dir
+        self._make_transcriber = transcriber
+        self._make_encoder = encoder
+        self._lock = threading.RLock()
+        self._loaded: dict[str, Any] = {}
+
+    def with_models(
+        self, transcriber: Callable[[], Transcriber], encoder: Callable[[], TextEncoder]
+    ) -> Engines:
+        """The same content and cache with other model factories (e.g. test fakes)."""
+        return Engines(self._catalog, self._cache_dir, transcriber, encoder)
+
+    def transcriber(self) -> Transcriber:
+        """The speech-to-text engine (its model loads on first use)."""
+        return self._once("transcriber", self._make_transcriber)
+
+    def encoder(self) -> TextEncoder:
+        """The sentence encoder every semantic part of scoring shares."""
+        return self._once("encoder", self._make_encoder)
+
+    def scoring_models(self) -> ScoringModels:
+        """Encoder, heads, rule packs and scorecards; heads train into ``cache_dir`` once."""
+        return self._once("scoring", self._load_scoring_models)
+
+    def _load_scoring_models(self) -> ScoringModels:
+        return load_scoring_models(self._catalog, self._cache_dir, self.encoder())
+
+    def _once(self, name: str, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if name not in self._loaded:
+                self._loaded[name] = make()
+            return self._loaded[name]
+
+
+def load_scoring_models(catalog: Catalog, cache_dir: Path, encoder: TextEncoder) -> ScoringModels:
+    """Scoring's models from loaded content: heads trained on the catalog's corpora (or read
+    from ``cache_dir`` when their data and encoder are unchanged), its packs and scorecards."""
+    from coach.scoring.compliance.rules import group_by_jurisdiction
+    from coach.scoring.pipeline import ScoringModels
+
+    packs = group_by_jurisdiction(catalog.get("rules"))
+    for group in packs.values():
+        for pack in group:
+            pack.matcher(encoder)  # embeds the exemplars now, not on the first call
+    return ScoringModels(
+        encoder=encoder,
+        tone=tone_classifier(catalog, encoder, cache_dir),
+        debtor_affect=debtor_affect(catalog, encoder, cache_dir),
+        packs=packs,
+        scorecards={card.id: card for card in catalog.get("scorecards")},
+    )
+
+
+def tone_classifier(catalog: Catalog, encoder: TextEncoder, cache_dir: Path) -> ToneClassifier:
+    """The agent tone head, trained on the catalog's ``tone/*.jsonl`` corpora."""
+    from coach.corpus import examples_of
+    from coach.nlp.heads import load_or_train_head
+    from coach.scoring.tone import TONE_CLASSES, TONE_LEXICAL_WEIGHT, ToneClassifier
+
+    head = load_or_train_head(
+        "tone",
+        examples_of(catalog.get(TONE)),
+        encoder,
+        cache_dir,
+        classes=TONE_CLASSES,
+        lexical_weight=TONE_LEXICAL_WEIGHT,
+    )
+    return ToneClassifier(head)
+
+
+def debtor_affect(catalog: Catalog, encoder: TextEncoder, cache_dir: Path) -> DebtorAffect:
+    """The debtor agitation head, trained on the catalog's ``tone/debtor/*.jsonl`` corpora."""
+    from coach.corpus import examples_of
+    from coach.nlp.heads import load_or_train_head
+    from coach.scoring.tone import DEBTOR_AFFECT_CLASSES, DebtorAffect
+
+    examples = examples_of(catalog.get(DEBTOR_AFFECT))
+    head = load_or_train_head(
+        "debtor-affect", examples, encoder, cache_dir, classes=DEBTOR_AFFECT_CLASSES
+    )
+    return DebtorAffect(head)
+
+
+def build_engines(app: Flask) -> Engines:
+    """The real engines for ``app``'s configuration (nothing is loaded yet)."""
     config = app.config["COACH"]
+    settings = asr_settings(config)
     cache_dir = config["MODEL_CACHE_DIR"] or str(Path(app.instance_path) / "model-cache")
-    key = (config["CONTENT_DIR"], cache_dir)
-    with _lock:
-        if "default" not in _encoders:
-            _encoders["default"] = load_default_encoder()
-        if key not in _scoring_models:
-            _scoring_models[key] = load_scoring_models(
-                Path(config["CONTENT_DIR"]),
-                Path(cache_dir),
-                encoder=_encoders["default"],
-                packs=group_by_jurisdiction(app.extensions["coach.catalog"].get("rules")),
-            )
-        return _scoring_models[key]
+    return Engines(
+        catalog=app.extensions["coach.catalog"],
+        cache_dir=Path(cache_dir),
+        transcriber=functools.partial(_shared_transcriber, settings),
+        encoder=_shared_encoder,
+    )
+
+
+def engines_of(app: Flask | None = None) -> Engines:
+    """The engines of ``app`` (default: the current app)."""
+    return (app or current_app).extensions[EXTENSION]
+
+
+@functools.cache
+def _shared_transcriber(settings: AsrSettings) -> Transcriber:
+    from coach.speech.transcriber import make_transcriber
+
+    return make_transcriber(settings)
+
+
+@functools.cache
+def _shared_encoder() -> TextEncoder:
+    from coach.nlp.encoder import load_default_encoder
+
+    return load_default_encoder()

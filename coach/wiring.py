@@ -13,6 +13,8 @@ from flask_login import current_user
 
 from coach.db import install_sqlite_pragmas
 from coach.extensions import csrf, db, login_manager, migrate
+from coach.jobs import JobQueue, Task
+from coach.models import JobKind
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -61,18 +63,30 @@ def init_extensions(app: Flask) -> None:
         install_sqlite_pragmas(db.engine)
 
 
-def init_jobs(app: Flask) -> None:
-    """Validate the ASR settings now (fail fast) and attach the configured job runner."""
+def init_engines(app: Flask) -> None:
+    """Validate the ASR settings now (fail fast) and attach the app's (still unloaded) models."""
     from coach.config import ConfigError
-    from coach.engines import asr_settings
-    from coach.jobs.runners import ThreadRunner, make_runner
+    from coach.engines import EXTENSION, build_engines
 
     try:
-        asr_settings(app.config["COACH"])
+        app.extensions[EXTENSION] = build_engines(app)
     except ValueError as error:
         raise ConfigError(str(error)) from None
+
+
+def task_registry() -> dict[str, Task]:
+    """Every job kind and the service function that does it (handed to the job queue)."""
+    from coach.services import calls, scoring
+
+    return {JobKind.TRANSCRIBE: calls.transcribe_task, JobKind.SCORE: scoring.score_task}
+
+
+def init_jobs(app: Flask) -> None:
+    """Attach the job queue: the configured runner with the task registry."""
+    from coach.jobs.runners import ThreadRunner, make_runner
+
     runner = make_runner(app)
-    app.extensions["coach.jobs"] = runner
+    app.extensions["coach.jobs"] = JobQueue(runner, task_registry())
     if isinstance(runner, ThreadRunner):
         app.before_request(_recover_once(app))
 
@@ -88,9 +102,7 @@ def _recover_once(app: Flask) -> Callable[[], None]:
             return
         with lock:
             if not done:
-                from coach.jobs import recover_interrupted
-
-                recover_interrupted(include_running=True)
+                app.extensions["coach.jobs"].recover(include_running=True)
                 done = True
 
     return recover

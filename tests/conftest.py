@@ -24,7 +24,10 @@ from flask_migrate import upgrade
 from sqlalchemy import delete
 
 from coach import create_app
+from coach.engines import EXTENSION as ENGINES
+from coach.engines import Engines
 from coach.extensions import db
+from tests import fakes
 from tests.helpers import Login, sign_in
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -163,16 +166,27 @@ def sibling_app(app: Flask) -> Iterator[Callable[..., Flask]]:
             )
         }
         sibling = create_app({"INSTANCE_PATH": app.instance_path, **shared, **overrides})
+        # One process, one set of models: a sibling uses the app's (real or fake) engines.
+        sibling.extensions[ENGINES] = app.extensions[ENGINES]
         made.append(sibling)
         return sibling
 
     yield make
     for sibling in made:
-        runner = sibling.extensions["coach.jobs"]
+        runner = sibling.extensions["coach.jobs"].runner
         if hasattr(runner, "pool"):
             runner.pool.shutdown(wait=True)
         with sibling.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def fake_models(app: Flask) -> Iterator[Engines]:
+    """The app runs on fake models (see tests/fakes.py) for this test; the real ones after."""
+    real = app.extensions[ENGINES]
+    app.extensions[ENGINES] = fakes.fake_engines(real)
+    yield app.extensions[ENGINES]
+    app.extensions[ENGINES] = real
 
 
 @pytest.fixture

@@ -5,10 +5,48 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coach"
 PURE_PACKAGES = ("scenarios", "quizzes", "scoring", "progress", "catalog")
+# The catalog is the one pure package that reads files: it is how content/ gets in.
+NO_IO_PACKAGES = tuple(p for p in PURE_PACKAGES if p != "catalog")
+IO_MODULES = (
+    "os",
+    "io",
+    "shutil",
+    "tempfile",
+    "pickle",
+    "socket",
+    "urllib",
+    "http",
+    "requests",
+    "httpx",
+    "subprocess",
+    "pathlib",
+    "glob",
+)
+IO_CALLS = frozenset({"open"})
+IO_METHODS = frozenset(
+    {
+        "read_text",
+        "read_bytes",
+        "write_text",
+        "write_bytes",
+        "open",
+        "glob",
+        "rglob",
+        "iterdir",
+        "mkdir",
+        "unlink",
+        "rename",
+        "touch",
+        "exists",
+        "is_file",
+        "is_dir",
+    }
+)
 FRAMEWORK = (
     "flask",
     "flask_sqlalchemy",
@@ -134,3 +172,136 @@ def test_building_the_app_loads_no_ml_library(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_services_never_import_jobs() -> None:
+    """Jobs run services; services reach the queue through the ``queueing`` port only."""
+
+    def rule(module: str, tree: ast.AST) -> list[str]:
+        if not _matches(module, ("coach.services",)):
+            return []
+        return [n for n in _imports(tree, False) if _matches(n, ("coach.jobs",))]
+
+    assert _violations(rule) == []
+
+
+def test_no_relative_imports() -> None:
+    """A relative import would slip past every rule here, which reads absolute names."""
+    found = []
+    for path in _modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found += [
+            f"{_module_name(path)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level > 0
+        ]
+    assert found == []
+
+
+def test_pure_packages_do_no_file_or_network_io() -> None:
+    """Scoring, progress, scenarios and quizzes take loaded values; the app does the I/O."""
+
+    def rule(module: str, tree: ast.AST) -> list[str]:
+        if not _matches(module, tuple(f"coach.{p}" for p in NO_IO_PACKAGES)):
+            return []
+        found = [n for n in _imports(tree, False) if _matches(n, IO_MODULES)]
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            if isinstance(node.func, ast.Name) and node.func.id in IO_CALLS:
+                found.append(f"{node.func.id}() at line {node.lineno}")
+            elif isinstance(node.func, ast.Attribute) and node.func.attr in IO_METHODS:
+                found.append(f".{node.func.attr}() at line {node.lineno}")
+        return found
+
+    assert _violations(rule) == []
+
+
+def test_no_import_cycles_inside_coach() -> None:
+    """Function-level imports count too: a cycle hidden inside a function is still a cycle.
+    Imports under ``if TYPE_CHECKING:`` never run and are left out."""
+    graph = _import_graph()
+    cycles = [" <-> ".join(component) for component in _cycles(graph)]
+    assert cycles == []
+
+
+def _import_graph() -> dict[str, set[str]]:
+    modules = {_module_name(p): p for p in _modules()}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for target in _runtime_imports(tree):
+            for candidate in target:
+                if candidate in modules and candidate != name:
+                    graph[name].add(candidate)
+                    break
+    return graph
+
+
+def _runtime_imports(tree: ast.AST) -> Iterator[list[str]]:
+    """For each import, the module names it may load, most specific first."""
+    for node in _walk_skipping_type_checking(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield [alias.name]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                yield [f"{node.module}.{alias.name}", node.module]
+
+
+def _walk_skipping_type_checking(tree: ast.AST) -> Iterator[ast.AST]:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child.test):
+                stack.extend(child.orelse)
+                continue
+            stack.append(child)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each strongly connected component of more than one module (Tarjan), sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                components.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return components
+
+
+def test_cycle_finder_sees_a_cycle() -> None:
+    """The cycle test above can fail: a two-module loop is found."""
+    assert _cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]

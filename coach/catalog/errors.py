@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -29,18 +29,41 @@ def located(source: str, loc: Loc, message: str) -> str:
 
 
 def validation_messages(
-    source: str, exc: ValidationError, line_of: LineOf | None = None
+    source: str,
+    exc: ValidationError,
+    line_of: LineOf | None = None,
+    union_tags: Collection[str] = (),
 ) -> list[str]:
-    """Translate pydantic errors into author-facing lines, with the YAML line when known."""
+    """Translate pydantic errors into author-facing lines, with the YAML line when known.
+
+    ``union_tags`` are the tags of tagged unions in the schema: pydantic puts the tag into the
+    path after a list index, where the file has no such key, so it is left out. A list that is
+    too short only because its items failed is not reported again: the item errors say why.
+    """
+    errors = exc.errors(include_url=False)
+    locs = [_without_tags(error["loc"], union_tags) for error in errors]
     messages = []
-    for error in exc.errors(include_url=False):
-        loc = error["loc"]
+    for error, loc in zip(errors, locs, strict=True):
+        if error["type"] == "too_short" and any(_under(other, loc) for other in locs):
+            continue
         message = _describe(error)
         line = line_of(loc) if line_of else None
         if line is not None:
             message += f" (line {line})"
         messages.append(located(source, loc, message))
     return messages
+
+
+def _without_tags(loc: Loc, tags: Collection[str]) -> tuple[str | int, ...]:
+    return tuple(
+        part
+        for i, part in enumerate(loc)
+        if not (part in tags and i and isinstance(loc[i - 1], int))
+    )
+
+
+def _under(loc: Loc, parent: Loc) -> bool:
+    return len(loc) > len(parent) and tuple(loc[: len(parent)]) == tuple(parent)
 
 
 def _describe(error: ErrorDetails) -> str:

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from coach.catalog.corpora import corpus_loader
 from coach.catalog.errors import ContentError, located, validation_messages
 from coach.catalog.source import line_locator, read_mapping
 from coach.progress.taxonomy import SkillTaxonomy
-from coach.scoring.compliance.rules import RulePack, RulePackError, load_rule_pack
+from coach.scoring.compliance.rules import RULE_TYPES, RulePack, check_rule_pack
 from coach.scoring.scorecard import ScorecardDefinition, check_scorecard
+from coach.scoring.tone import DEBTOR_AFFECT_CLASSES, TONE_CLASSES
 
 SKILLS = "skills"
+TONE = "tone"
+DEBTOR_AFFECT = "debtor_affect"
 
 Load = Callable[[Path, str], Any]
+# A value's id and the version its file declares (None: the file declares none).
+Identify = Callable[[Any, str], tuple[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -53,48 +59,55 @@ class CheckContext:
 
 
 Check = Callable[[Any, str, CheckContext], list[str]]
+# A check of every file of one kind together, by source (e.g. each class has examples).
+CheckAll = Callable[[Mapping[str, Any]], list[str]]
+
+
+def file_stem_id(_value: Any, source: str) -> tuple[str, str | None]:
+    """The default identity: the path without its suffix, versioned by the file's hash."""
+    return source.rsplit(".", 1)[0], None
 
 
 @dataclass(frozen=True)
 class ContentKind:
-    """One kind of content: the files it claims, how one becomes a frozen value, and an
-    optional check of that value against everything else that loaded."""
+    """One kind of content: the files it claims, how one becomes a frozen value, its
+    identity, and optional checks against everything else that loaded."""
 
     name: str
     pattern: str
     load: Load
     check: Check | None = None
     required: bool = False
+    identify: Identify = file_stem_id
+    check_all: CheckAll | None = None
 
 
-def schema(model: type[BaseModel]) -> Load:
-    """A loader that validates a file's YAML mapping against ``model`` (frozen, no extras)."""
+def schema(model: type[BaseModel], union_tags: Collection[str] = ()) -> Load:
+    """A loader that validates a file's YAML mapping against ``model`` (frozen, no extras);
+    ``union_tags``: see :func:`~coach.catalog.errors.validation_messages`."""
 
     def load(path: Path, source: str) -> BaseModel:
         text, data = read_mapping(path, source)
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            raise ContentError(validation_messages(source, exc, line_locator(text))) from None
+            messages = validation_messages(source, exc, line_locator(text), union_tags)
+            raise ContentError(messages) from None
 
     return load
 
 
-_validate_rule_pack = schema(RulePack)
+_validate_rule_pack = schema(RulePack, union_tags=RULE_TYPES)
 
 
-def _load_rule_pack(path: Path, source: str) -> RulePack:
+def load_rule_pack(path: Path, source: str) -> RulePack:
     """Syntax and schema errors worded like every other kind's (with lines), then the rules
     module's own checks, which include each rule's examples (run without an encoder)."""
-    _validate_rule_pack(path, source)
-    try:
-        return load_rule_pack(path)
-    except RulePackError as exc:
-        prefix = f"{path}:"
-        errors = [
-            f"{source}:{e.removeprefix(prefix)}" if e.startswith(prefix) else e for e in exc.errors
-        ]
-        raise ContentError(errors) from None
+    pack = _validate_rule_pack(path, source)
+    errors = check_rule_pack(pack)
+    if errors:
+        raise ContentError([f"{source}:{error}" for error in errors])
+    return pack
 
 
 def _check_rule_pack(pack: RulePack, source: str, context: CheckContext) -> list[str]:
@@ -105,13 +118,55 @@ def _check_rule_pack(pack: RulePack, source: str, context: CheckContext) -> list
     return [located(source, ("pack",), f"{pack.pack!r} must match the file name, {expected!r}")]
 
 
+def _every_class_has_examples(classes: tuple[str, ...]) -> CheckAll:
+    """A head cannot learn a class it never sees: each must occur in some file of the kind."""
+
+    def check(corpora: Mapping[str, Any]) -> list[str]:
+        if not corpora:
+            return []
+        seen = frozenset().union(*(corpus.labels for corpus in corpora.values()))
+        folder = next(iter(corpora)).rsplit("/", 1)[0]
+        return [
+            f"{folder}/: no examples labelled {label!r}" for label in classes if label not in seen
+        ]
+
+    return check
+
+
 CONTENT_KINDS: tuple[ContentKind, ...] = (
-    ContentKind(name=SKILLS, pattern="skills.yaml", load=schema(SkillTaxonomy), required=True),
-    ContentKind(name="rules", pattern="rules/*.yaml", load=_load_rule_pack, check=_check_rule_pack),
+    ContentKind(
+        name=SKILLS,
+        pattern="skills.yaml",
+        load=schema(SkillTaxonomy),
+        required=True,
+        identify=lambda skills, _source: ("skills", str(skills.version)),
+    ),
+    ContentKind(
+        name="rules",
+        pattern="rules/*.yaml",
+        load=load_rule_pack,
+        check=_check_rule_pack,
+        identify=lambda pack, _source: (pack.pack, pack.version),
+    ),
     ContentKind(
         name="scorecards",
         pattern="scorecards/*.yaml",
         load=schema(ScorecardDefinition),
         check=check_scorecard,
+        identify=lambda card, _source: (card.id, card.version),
+    ),
+    ContentKind(
+        name=TONE,
+        pattern="tone/*.jsonl",
+        load=corpus_loader(TONE_CLASSES),
+        required=True,
+        check_all=_every_class_has_examples(TONE_CLASSES),
+    ),
+    ContentKind(
+        name=DEBTOR_AFFECT,
+        pattern="tone/debtor/*.jsonl",
+        load=corpus_loader(DEBTOR_AFFECT_CLASSES),
+        required=True,
+        check_all=_every_class_has_examples(DEBTOR_AFFECT_CLASSES),
     ),
 )

@@ -12,9 +12,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from coach.errors import ServiceError
 from coach.models import Role
 from coach.services import accounts, demo
-from coach.services.errors import ServiceError
 
 
 @click.group("coach")
@@ -170,11 +170,11 @@ def score_command(
 ) -> None:
     """Print the scorecard of a transcript JSON file (or one per line with --batch)."""
     from coach.cli.score_files import score_batch, score_file
-    from coach.engines import scoring_models
+    from coach.engines import engines_of
 
     if (transcript is None) == (batch is None):
         raise click.UsageError("Give a TRANSCRIPT file or --batch IN.jsonl (not both).")
-    models = scoring_models(current_app)
+    models = engines_of().scoring_models()
     if batch is not None:
         for line in score_batch(batch, models, scorecard):
             click.echo(line)
@@ -212,10 +212,10 @@ def jobs_list(status: str | None) -> None:
 @with_appcontext
 def jobs_retry(job_id: int) -> None:
     """Queue a failed job again."""
-    from coach.jobs import retry
+    from coach.jobs import job_queue
 
     try:
-        job = retry(job_id)
+        job = job_queue().retry(job_id)
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Job {job.id} queued again.")

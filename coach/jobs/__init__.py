@@ -1,9 +1,9 @@
-"""Durable background jobs: ``enqueue`` writes a Job row, a runner executes it.
+"""Durable background jobs: a Job row is the truth, a runner executes it.
 
-Tasks are service functions registered in :mod:`coach.jobs.tasks`, so the web, the CLI and
-an RQ worker on another machine all run the same code path.
+The app builds one :class:`JobQueue` with the task registry (job kind -> service function),
+so the web, the CLI and an RQ worker on another machine all run the same code path.
 """
 
-from coach.jobs.core import enqueue, recover_interrupted, retry, run_job
+from coach.jobs.core import JobQueue, Task, job_queue, run_job
 
-__all__ = ["enqueue", "recover_interrupted", "retry", "run_job"]
+__all__ = ["JobQueue", "Task", "job_queue", "run_job"]

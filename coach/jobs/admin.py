@@ -7,12 +7,12 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
-from coach import engines
+from coach.engines import engines_of
+from coach.errors import ServiceError
 from coach.extensions import db
-from coach.jobs.core import recover_interrupted
+from coach.jobs.core import job_queue
 from coach.jobs.runners import RqRunner
 from coach.models import Job, JobStatus
-from coach.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +26,13 @@ def latest_jobs(status: str | None = None, limit: int = 50) -> list[Job]:
 
 def run_worker(burst: bool = False) -> None:
     """Preload models, hand queued rows to Redis again, then serve the queue in-process."""
-    runner = current_app.extensions["coach.jobs"]
+    runner = job_queue().runner
     if not isinstance(runner, RqRunner):
         raise ServiceError("The worker serves the rq runner: set COACH_JOB_RUNNER=rq.")
     from rq import SimpleWorker
 
-    engines.transcriber(current_app.config["COACH"])
-    recover_interrupted(include_running=False)
+    engines_of(current_app).transcriber()
+    job_queue().recover(include_running=False)
     queue = runner.queue()
     log.info("worker listening on queue %s", queue.name)
     SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=False)

@@ -5,25 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
 
 from flask import Flask
 
+from coach.jobs.core import Runner, run_job
+
 log = logging.getLogger(__name__)
-
-
-class Runner(Protocol):
-    def submit(self, job_id: int) -> None:
-        """Arrange for ``coach.jobs.run_job(job_id)`` to run (now or later, here or elsewhere)."""
-        ...
 
 
 class InlineRunner:
     """Runs the job before ``submit`` returns, inside the caller's app context."""
 
     def submit(self, job_id: int) -> None:
-        from coach.jobs.core import run_job
-
         run_job(job_id)
 
 
@@ -38,8 +31,6 @@ class ThreadRunner:
         self.pool.submit(self._run, job_id)
 
     def _run(self, job_id: int) -> None:
-        from coach.jobs.core import run_job
-
         with self.app.app_context():
             try:
                 run_job(job_id)

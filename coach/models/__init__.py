@@ -2,7 +2,7 @@
 
 from coach.models.audit import AuditEntry
 from coach.models.call import Call, CallScore, CallStatus, TranscriptVersion
-from coach.models.job import Job, JobStatus
+from coach.models.job import Job, JobKind, JobStatus
 from coach.models.organisation import Organisation, Team, TeamMember
 from coach.models.user import Role, User, UserRole
 
@@ -12,6 +12,7 @@ __all__ = [
     "CallScore",
     "CallStatus",
     "Job",
+    "JobKind",
     "JobStatus",
     "Organisation",
     "Role",

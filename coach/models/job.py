@@ -20,6 +20,13 @@ class JobStatus(enum.StrEnum):
     DONE = "done"
 
 
+class JobKind(enum.StrEnum):
+    """What a job does; the app maps each kind to one service task."""
+
+    TRANSCRIBE = "transcribe_call"
+    SCORE = "score_call"
+
+
 class Job(Base):
     __tablename__ = "jobs"
 

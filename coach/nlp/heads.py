@@ -1,8 +1,9 @@
 """Small classifier heads (logistic regression) over sentence embeddings.
 
-A head is trained from labelled jsonl files and cached on disk under a version that hashes the
-training data, the encoder's ``model_id`` and the training settings, so editing the corpus or
-swapping the encoder retrains it, and nothing else does. Tone uses it now; intents later.
+A head is trained from labelled examples (corpora the catalog loaded) and cached on disk
+under a version that hashes the training data, the encoder's ``model_id`` and the training
+settings, so editing the corpus or swapping the encoder retrains it, and nothing else does.
+Tone uses it now; intents later.
 
 A head may also read the words themselves: with ``lexical_weight`` > 0, word uni- and bigram
 TF-IDF features (scaled by that weight) sit next to the embedding in one logistic regression.
@@ -18,13 +19,13 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from coach.corpus import LabelledText
 from coach.nlp.encoder import TextEncoder
 
 # Part of every head's version: changing how heads are trained must invalidate the cache.
@@ -36,32 +37,6 @@ _TRAINING_SETTINGS = {
 }
 # The lexical block: word uni/bigrams seen in at least two training texts, sublinear tf.
 _LEXICAL_SETTINGS = {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True}
-
-
-@dataclass(frozen=True)
-class LabelledText:
-    """One training example read from a jsonl line (other keys, e.g. locale, are ignored)."""
-
-    text: str
-    label: str
-
-
-def read_jsonl(paths: Iterable[Path]) -> list[LabelledText]:
-    """Read ``{"text", "label", ...}`` lines; errors name the file and line."""
-    examples: list[LabelledText] = []
-    for path in sorted(Path(p) for p in paths):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                text, label = row["text"], row["label"]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{number}: not a {{text, label}} object") from exc
-            if not (isinstance(text, str) and text.strip() and isinstance(label, str)):
-                raise ValueError(f"{path}:{number}: text and label must be non-empty strings")
-            examples.append(LabelledText(text=text, label=label))
-    return examples
 
 
 def head_version(
@@ -184,7 +159,7 @@ def train_head(
 
 def load_or_train_head(
     name: str,
-    data_paths: Iterable[Path],
+    examples: Sequence[LabelledText],
     encoder: TextEncoder,
     cache_dir: Path,
     classes: Sequence[str] | None = None,
@@ -194,7 +169,6 @@ def load_or_train_head(
 
     ``lexical_weight`` > 0 adds the word TF-IDF block (see the module docstring).
     """
-    examples = read_jsonl(data_paths)
     if not examples:
         raise ValueError(f"no training examples for head {name!r}")
     version = head_version(examples, encoder.model_id, lexical_weight)

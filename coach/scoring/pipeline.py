@@ -1,7 +1,8 @@
 """The scoring engine: one transcript in, the public scorecard JSON out.
 
-:func:`load_scoring_models` loads the encoder, the heads, the rule packs and the scorecard
-definitions once; :func:`score_transcript` is then pure and deterministic. The output shape
+The app loads :class:`ScoringModels` once (``coach.engines``: the encoder, the heads trained on
+the catalog's corpora, the rule packs and scorecards it validated); :func:`score_transcript`
+is then pure and deterministic. The output shape
 is the public contract documented in ``docs/scoring.md``.
 """
 
@@ -9,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
 
-from coach.nlp.encoder import TextEncoder, load_default_encoder
+from coach.nlp.encoder import TextEncoder
 from coach.scoring import evidence
 from coach.scoring.compliance.assess import assess_compliance
-from coach.scoring.compliance.rules import JURISDICTIONS, RulePack, load_rule_packs
+from coach.scoring.compliance.rules import JURISDICTIONS, RulePack
 from coach.scoring.listening import assess_listening
 from coach.scoring.metadata import CallMetadata, parse_metadata
 from coach.scoring.negotiation import assess_negotiation
@@ -29,15 +29,12 @@ from coach.scoring.scorecard import (
     ScorecardDefinition,
     ScorecardResult,
     build_scorecard,
-    load_scorecards,
 )
 from coach.scoring.tone import (
     DebtorAffect,
     ToneClassifier,
     ToneTrajectory,
     debtor_trajectory,
-    load_debtor_affect,
-    load_tone_classifier,
 )
 from coach.transcript import Transcript
 
@@ -56,31 +53,6 @@ class ScoringModels:
     debtor_affect: DebtorAffect
     packs: Mapping[str, list[RulePack]]
     scorecards: Mapping[str, ScorecardDefinition]
-
-
-def load_scoring_models(
-    content_dir: str | Path,
-    cache_dir: str | Path,
-    encoder: TextEncoder | None = None,
-    packs: Mapping[str, list[RulePack]] | None = None,
-) -> ScoringModels:
-    """Load packs, scorecards, the encoder and the heads (trained into ``cache_dir`` once)."""
-    content, cache = Path(content_dir), Path(cache_dir)
-    encoder = encoder or load_default_encoder()
-    # The app passes the packs its catalog already loaded and checked; don't parse them twice.
-    packs = packs if packs is not None else load_rule_packs(content / "rules")
-    rule_ids = frozenset(r.id for group in packs.values() for p in group for r in p.rules)
-    models = ScoringModels(
-        encoder=encoder,
-        tone=load_tone_classifier(encoder, content / "tone", cache),
-        debtor_affect=load_debtor_affect(encoder, content / "tone" / "debtor", cache),
-        packs=packs,
-        scorecards=load_scorecards(content / "scorecards", rule_ids),
-    )
-    for group in packs.values():
-        for pack in group:
-            pack.matcher(encoder)  # embeds the exemplars now, not on the first call
-    return models
 
 
 def score_transcript(

@@ -10,11 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Dimension = Literal["compliance", "tone", "listening", "negotiation", "structure"]
 DIMENSIONS: tuple[Dimension, ...] = ("compliance", "tone", "listening", "negotiation", "structure")
@@ -260,29 +258,3 @@ def check_scorecard(card: ScorecardDefinition, source: str, context: Any) -> lis
     ]
     errors += context.unknown_skills(source, {f"skills.{s}": s for s in card.skills})
     return errors
-
-
-def load_scorecards(directory: Path, rule_ids: frozenset[str]) -> dict[str, ScorecardDefinition]:
-    """Every ``*.yaml`` definition in ``directory`` by id; all problems in one ``ValueError``.
-
-    ``rule_ids`` are the loaded packs' ids, so a cap naming a rule no pack defines is caught.
-    """
-    cards: dict[str, ScorecardDefinition] = {}
-    errors: list[str] = []
-    for path in sorted(Path(directory).glob("*.yaml")):
-        try:
-            card = ScorecardDefinition.model_validate(yaml.safe_load(path.read_text("utf-8")))
-        except (OSError, yaml.YAMLError, ValidationError) as exc:
-            errors.append(f"{path}: {exc}")
-            continue
-        errors += [
-            f"{path}:cap.rules: unknown rule id {r!r}" for r in card.cap.rules if r not in rule_ids
-        ]
-        if card.id in cards:
-            errors.append(f"{path}:id: duplicate scorecard id {card.id!r}")
-        cards[card.id] = card
-    if errors:
-        raise ValueError("invalid scorecard definitions:\n" + "\n".join(errors))
-    if not cards:
-        raise ValueError(f"no scorecard definitions in {directory}")
-    return cards

@@ -12,13 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from coach.nlp.encoder import TextEncoder
-from coach.nlp.heads import ClassifierHead, load_or_train_head
+from coach.nlp.heads import ClassifierHead
 from coach.nlp.normalise import normalize
 from coach.scoring.compliance.negation import is_denied
 from coach.transcript import Turn
@@ -64,7 +62,7 @@ _DENIED_THREAT_CAP = 0.1
 # that mark a bare statement versus a courteous one. Chosen by training on one writer's lines and
 # testing on another's (both directions), by 5-fold cross-validation and on fresh hold-outs, never
 # on the dev set: 2.0 beat 1.0 on all of them (0.5 and 3.0 or more did worse).
-_TONE_LEXICAL_WEIGHT = 2.0
+TONE_LEXICAL_WEIGHT = 2.0
 
 Trend = Literal["calmed", "escalated", "steady"]
 
@@ -159,15 +157,6 @@ def _with_floor(scores: dict[str, float], cls: str, floor: float) -> dict[str, f
     return {c: floor if c == cls else p * scale for c, p in scores.items()}
 
 
-def load_tone_classifier(encoder: TextEncoder, data_dir: Path, cache_dir: Path) -> ToneClassifier:
-    """The tone classifier trained on ``data_dir/*.jsonl`` (cached in ``cache_dir``)."""
-    paths = sorted(Path(data_dir).glob("*.jsonl"))
-    head = load_or_train_head(
-        "tone", paths, encoder, cache_dir, classes=TONE_CLASSES, lexical_weight=_TONE_LEXICAL_WEIGHT
-    )
-    return ToneClassifier(head)
-
-
 class DebtorAffect:
     """How agitated a debtor sounds (0 calm … 1 agitated), from a head on debtor utterances.
 
@@ -190,15 +179,6 @@ class DebtorAffect:
             else float(row[column])
             for text, row in zip(texts, rows, strict=True)
         ]
-
-
-def load_debtor_affect(encoder: TextEncoder, data_dir: Path, cache_dir: Path) -> DebtorAffect:
-    """The debtor affect head trained on ``data_dir/*.jsonl`` (cached in ``cache_dir``)."""
-    paths = sorted(Path(data_dir).glob("*.jsonl"))
-    head = load_or_train_head(
-        "debtor-affect", paths, encoder, cache_dir, classes=DEBTOR_AFFECT_CLASSES
-    )
-    return DebtorAffect(head)
 
 
 def debtor_trajectory(

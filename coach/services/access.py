@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from coach.errors import NotFound
 from coach.extensions import db
 from coach.models import Role, Team, TeamMember, User
-from coach.services.errors import NotFound
 
 
 def coached_user_ids(viewer: User) -> set[int]:

@@ -10,11 +10,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
+from coach.errors import Forbidden, NotFound, ServiceError
 from coach.extensions import db
 from coach.models import Role, User, UserRole
 from coach.models._columns import utcnow
 from coach.services import audit
-from coach.services.errors import Forbidden, NotFound, ServiceError
 from coach.services.passwords import (
     check_strength,
     dummy_hash,

@@ -13,11 +13,21 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import select
 
-from coach import engines, jobs
+from coach.engines import engines_of
+from coach.errors import Forbidden, NotFound, ServiceError
 from coach.extensions import db
-from coach.models import Call, CallStatus, Job, JobStatus, Role, TranscriptVersion, User
+from coach.models import (
+    Call,
+    CallStatus,
+    Job,
+    JobKind,
+    JobStatus,
+    Role,
+    TranscriptVersion,
+    User,
+)
 from coach.services import access, audit
-from coach.services.errors import Forbidden, NotFound, ServiceError
+from coach.services.queueing import job_queue
 from coach.speech.audio import AudioError, DecodedAudio, decode_audio
 from coach.speech.transcriber import Transcriber, default_channels
 from coach.storage import LocalRecordingStore, RecordingStore
@@ -29,7 +39,6 @@ ALLOWED_EXTENSIONS = ("wav", "mp3", "m4a", "aac", "ogg", "oga", "opus", "webm", 
 CALL_TYPES = {"initial": "Initial contact", "follow_up": "Follow-up call"}
 JURISDICTIONS = {"US": "United States", "UK": "United Kingdom", "IN": "India"}
 SPEAKERS = {"one": "Only me (the agent)", "two": "Me and the debtor"}
-TRANSCRIBE = "transcribe_call"
 
 
 @dataclass(frozen=True)
@@ -85,7 +94,7 @@ def create_call(owner: User, details: NewCall, stream: BinaryIO, filename: str) 
     audit.record(owner, "call_uploaded", "call", call.id, seconds=call.duration)
     db.session.commit()
     log.info("call %s stored (%.1f s, %d channel(s))", call.id, call.duration, call.channels)
-    job = jobs.enqueue(TRANSCRIBE, {"call_id": call.id}, owner_id=owner.id)
+    job = job_queue().enqueue(JobKind.TRANSCRIBE, {"call_id": call.id}, owner_id=owner.id)
     call = db.session.get(Call, call.id)
     call.job_id = job.id
     db.session.commit()
@@ -99,7 +108,7 @@ def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
         raise ServiceError("The call no longer exists.")
     try:
         audio = _decode(store().path(call.recording_sha256, call.recording_ext))
-        engine = engines.transcriber(current_app.config["COACH"])
+        engine = engines_of().transcriber()
         transcript = engine.transcribe(audio, call.channels_mode, progress)
         if not transcript.turns:
             raise ServiceError(
@@ -112,7 +121,7 @@ def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
     _add_version(call, transcript, origin="asr", author=None, model_id=_model_id(engine))
     call.status = CallStatus.TRANSCRIBED
     db.session.commit()
-    _queue_scoring(call, call.owner_id)
+    queue_scoring(call, call.owner_id)
 
 
 def transcribe_path(path: Path, channels: str | None = None) -> Transcript:
@@ -123,7 +132,7 @@ def transcribe_path(path: Path, channels: str | None = None) -> Transcript:
         raise ServiceError(
             f"Stereo transcription needs a two-channel recording; this one has {audio.channels}."
         )
-    return engines.transcriber(current_app.config["COACH"]).transcribe(audio, mode)
+    return engines_of().transcriber().transcribe(audio, mode)
 
 
 def visible_call(viewer: User, call_id: int) -> Call:
@@ -177,7 +186,7 @@ def edit_transcript(editor: User, call_id: int, edits: list[dict]) -> Transcript
     )
     audit.record(editor, "transcript_edited", "call", call.id, version=version.version)
     db.session.commit()
-    _queue_scoring(call, editor.id)
+    queue_scoring(call, editor.id)
     return version
 
 
@@ -191,7 +200,7 @@ def retry_transcription(actor: User, call_id: int) -> Job:
     call.status = CallStatus.TRANSCRIBING
     db.session.commit()
     audit.record(actor, "call_retried", "call", call.id)
-    return jobs.retry(call.job.id)
+    return job_queue().retry(call.job.id)
 
 
 def _apply_edit(turns: list[Turn], edit: dict) -> list[Turn]:
@@ -298,11 +307,13 @@ def _channels_mode(audio: DecodedAudio, speakers: str) -> str:
     return "mono2" if speakers == "two" else "mono1"
 
 
-def _queue_scoring(call: Call, owner_id: int) -> None:
-    """Every new transcript version gets a scorecard (imported here: scoring builds on calls)."""
-    from coach.services.scoring import queue_scoring
-
-    queue_scoring(call, owner_id)
+def queue_scoring(call: Call, owner_id: int | None) -> Job:
+    """Queue a scorecard of the call's latest transcript version (every new version gets one)."""
+    job = job_queue().enqueue(JobKind.SCORE, {"call_id": call.id}, owner_id=owner_id)
+    call = db.session.get(Call, call.id)
+    call.score_job_id = job.id
+    db.session.commit()
+    return job
 
 
 def _model_id(engine: Transcriber) -> str:

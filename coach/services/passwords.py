@@ -9,7 +9,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from coach.services.errors import ServiceError
+from coach.errors import ServiceError
 
 # "low" exists so test suites can create many accounts quickly; never use it in production.
 _HASHERS = {

@@ -6,30 +6,18 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
-from flask import current_app
 from sqlalchemy import select
 
-from coach import engines, jobs
+from coach.engines import engines_of
+from coach.errors import ServiceError
 from coach.extensions import db
 from coach.models import Call, CallScore, Job, User
 from coach.services import audit
-from coach.services.calls import latest_transcript, store, visible_call
-from coach.services.errors import ServiceError
+from coach.services.calls import latest_transcript, queue_scoring, store, visible_call
 from coach.speech.audio import AudioError, decode_audio
 from coach.transcript import Transcript
 
 log = logging.getLogger(__name__)
-
-SCORE = "score_call"
-
-
-def queue_scoring(call: Call, owner_id: int | None) -> Job:
-    """Queue a scorecard of the call's latest transcript version."""
-    job = jobs.enqueue(SCORE, {"call_id": call.id}, owner_id=owner_id)
-    call = db.session.get(Call, call.id)
-    call.score_job_id = job.id
-    db.session.commit()
-    return job
 
 
 def request_rescore(actor: User, call_id: int) -> Job:
@@ -50,7 +38,7 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
     version = latest_transcript(call)
     if version is None:
         raise ServiceError("The call has no transcript to score.")
-    models = engines.scoring_models(current_app)
+    models = engines_of().scoring_models()
     progress(0.3)
     from coach.scoring.pipeline import score_transcript
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from coach.errors import NotFound, ServiceError
 from coach.extensions import db
 from coach.models import Role, Team, TeamMember, User
 from coach.services import audit
 from coach.services.accounts import get_in_organisation
-from coach.services.errors import NotFound, ServiceError
 
 
 def list_teams(actor: User) -> list[Team]:

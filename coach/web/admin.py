@@ -10,9 +10,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from coach.errors import NotFound, ServiceError
 from coach.models import Role
 from coach.services import accounts, overview, teams
-from coach.services.errors import NotFound, ServiceError
 from coach.web.access import allow, roles
 from coach.web.forms import (
     AddMemberForm,

@@ -8,8 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from coach.errors import ServiceError
 from coach.services import accounts
-from coach.services.errors import ServiceError
 from coach.web.access import PUBLIC, SIGNED_IN, allow
 from coach.web.forms import ChangePasswordForm, ConfirmForm, LoginForm
 

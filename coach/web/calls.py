@@ -18,9 +18,9 @@ from flask import (
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from coach.errors import NotFound, ServiceError
 from coach.models import Call, Role
 from coach.services import calls, scoring
-from coach.services.errors import NotFound, ServiceError
 from coach.speech.transcript_export import to_text, to_webvtt
 from coach.transcript import Transcript
 from coach.web.access import SIGNED_IN, allow, roles

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from coach.errors import NotFound
 from coach.models import Role
 from coach.services import access, calls, overview
-from coach.services.errors import NotFound
 from coach.web.access import SIGNED_IN, allow, roles
 
 bp = Blueprint("dashboard", __name__)

@@ -7,11 +7,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from coach.errors import Forbidden, ServiceError
 from coach.extensions import db
 from coach.models import AuditEntry, Role, User
 from coach.services import accounts, demo, teams
 from coach.services.accounts import DuplicateEmail
-from coach.services.errors import Forbidden, ServiceError
 from coach.services.passwords import WeakPassword
 
 

@@ -1,4 +1,5 @@
-"""Practice calls end to end through HTTP with the real Whisper model (inline job runner)."""
+"""Practice calls end to end through HTTP (inline job runner): the first test with the real
+Whisper model, the others, which are about uploads, jobs, edits and access, with fakes."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from coach.extensions import db
 from coach.models import Call, Job, JobStatus
 from tests.conftest import SHARED_DIR
 from tests.helpers import csrf_token, wav_with_unknown_codec
-
-pytestmark = pytest.mark.ml
 
 
 def _upload(client: FlaskClient, data: bytes, filename: str, **fields: str):
@@ -37,6 +36,7 @@ def _recordings(app: Flask) -> list[Path]:
     return sorted(Path(app.config["COACH"]["RECORDINGS_DIR"]).rglob("*.*"))
 
 
+@pytest.mark.ml
 def test_uploaded_call_is_transcribed_and_shown(
     client: FlaskClient, sign_in_as, app, test_audio
 ) -> None:
@@ -69,6 +69,7 @@ def test_uploaded_call_is_transcribed_and_shown(
         (wav_with_unknown_codec(), "odd-codec.wav", "codec of this file is not supported"),
     ],
 )
+@pytest.mark.usefixtures("fake_models")
 def test_bad_uploads_are_refused_clearly_and_store_nothing(
     client: FlaskClient, sign_in_as, app, payload: bytes, name: str, message: str
 ) -> None:
@@ -82,6 +83,7 @@ def test_bad_uploads_are_refused_clearly_and_store_nothing(
         assert db.session.query(Call).count() == 0
 
 
+@pytest.mark.usefixtures("fake_models")
 def test_truncated_recording_is_refused(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
     data = test_audio.speech.read_bytes()
@@ -90,6 +92,7 @@ def test_truncated_recording_is_refused(client: FlaskClient, sign_in_as, app, te
     assert "truncated" in response.get_data(as_text=True).lower()
 
 
+@pytest.mark.usefixtures("fake_models")
 def test_consent_is_required(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
     response = _upload(client, test_audio.speech.read_bytes(), "k.flac", consent="")
@@ -97,6 +100,7 @@ def test_consent_is_required(client: FlaskClient, sign_in_as, app, test_audio) -
     assert _recordings(app) == []
 
 
+@pytest.mark.usefixtures("fake_models")
 def test_over_size_limit_is_refused(
     client: FlaskClient, sign_in_as, app, monkeypatch: pytest.MonkeyPatch, test_audio
 ) -> None:
@@ -107,6 +111,7 @@ def test_over_size_limit_is_refused(
     assert "larger than the 1 MB limit" in response.get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("fake_models")
 def test_silence_only_fails_with_a_clear_message_and_can_be_retried(
     client: FlaskClient, sign_in_as, app, tmp_path: Path
 ) -> None:
@@ -130,6 +135,7 @@ def test_silence_only_fails_with_a_clear_message_and_can_be_retried(
         assert job.status == JobStatus.FAILED and job.attempts == 2
 
 
+@pytest.mark.usefixtures("fake_models")
 def test_transcript_edits_are_versioned(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
     location = _upload(client, test_audio.speech.read_bytes(), "k.flac").headers["Location"]
@@ -156,6 +162,7 @@ def test_transcript_edits_are_versioned(client: FlaskClient, sign_in_as, app, te
     assert no_csrf.status_code == 400
 
 
+@pytest.mark.usefixtures("fake_models")
 def test_calls_are_private_to_owner_coach_and_admin(
     client: FlaskClient, sign_in_as, app, people, test_audio
 ) -> None:
@@ -170,8 +177,9 @@ def test_calls_are_private_to_owner_coach_and_admin(
         assert other.get(location + "/transcript.json").status_code == expected, who
 
 
+@pytest.mark.usefixtures("fake_models")
 def test_recovery_requeues_jobs_left_running(app: Flask, people) -> None:
-    from coach import jobs
+    from coach.jobs import job_queue
 
     with app.app_context():
         job = Job(
@@ -182,12 +190,13 @@ def test_recovery_requeues_jobs_left_running(app: Flask, people) -> None:
         )
         db.session.add(job)
         db.session.commit()
-        assert jobs.recover_interrupted() == [job.id]
+        assert job_queue().recover() == [job.id]
         db.session.refresh(job)
         assert job.status == JobStatus.FAILED and job.attempts == 2
         assert "no longer exists" in job.error
 
 
+@pytest.mark.usefixtures("fake_models")
 def test_two_identical_channels_are_one_speaker_not_stereo(
     client: FlaskClient, sign_in_as, app
 ) -> None:

@@ -35,7 +35,7 @@ def rq_app(app: Flask, sibling_app):
         },
     }
     yield rq, env
-    rq.extensions["coach.jobs"].queue().delete(delete_jobs=True)
+    rq.extensions["coach.jobs"].runner.queue().delete(delete_jobs=True)
 
 
 def test_worker_process_transcribes_a_queued_call(rq_app, people) -> None:

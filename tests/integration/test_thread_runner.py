@@ -12,7 +12,7 @@ from coach.models import Call, CallStatus, Job, JobStatus, User
 from coach.services import calls
 from tests.conftest import SHARED_DIR
 
-pytestmark = pytest.mark.ml
+pytestmark = pytest.mark.usefixtures("fake_models")
 
 
 def _wait_for(app: Flask, job_id: int, timeout: float = 120) -> Job:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from coach.nlp.encoder import load_default_encoder
 from coach.scoring.compliance.assess import assess_compliance
-from coach.scoring.compliance.rules import check_rule_examples, load_rule_packs
+from coach.scoring.compliance.rules import check_rule_examples
+from tests.content import repo_packs
 from tests.transcripts import call, rule_ids
 
 pytestmark = pytest.mark.ml
 
-RULES_DIR = Path(__file__).resolve().parents[2] / "content" / "rules"
 MIRANDA = "US-FDCPA-1692e11-MINI-MIRANDA"
 VIOLENCE = "US-FDCPA-1692d1-THREAT-VIOLENCE-HARM"
 
@@ -25,7 +23,7 @@ def encoder():
 
 @pytest.fixture(scope="module")
 def packs():
-    return load_rule_packs(RULES_DIR)
+    return repo_packs()
 
 
 def test_paraphrased_mini_miranda_is_credited_by_meaning(encoder, packs):

@@ -10,17 +10,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach.corpus import LabelledText
+from coach.engines import debtor_affect, tone_classifier
 from coach.nlp.encoder import SentenceEncoder, load_default_encoder
-from coach.nlp.heads import load_or_train_head, read_jsonl
+from coach.nlp.heads import load_or_train_head
 from coach.scoring.tone import (
     TONE_CLASSES,
     DebtorAffect,
     ToneClassifier,
     debtor_trajectory,
-    load_debtor_affect,
-    load_tone_classifier,
 )
 from coach.transcript import Turn
+from tests.content import repo_catalog
 
 pytestmark = pytest.mark.ml
 
@@ -47,12 +48,12 @@ def encoder() -> SentenceEncoder:
 
 @pytest.fixture(scope="module")
 def tone(encoder: SentenceEncoder, tmp_path_factory: pytest.TempPathFactory) -> ToneClassifier:
-    return load_tone_classifier(encoder, TONE_DIR, tmp_path_factory.mktemp("heads"))
+    return tone_classifier(repo_catalog(), encoder, tmp_path_factory.mktemp("heads"))
 
 
 @pytest.fixture(scope="module")
 def affect(encoder: SentenceEncoder, tmp_path_factory: pytest.TempPathFactory) -> DebtorAffect:
-    return load_debtor_affect(encoder, TONE_DIR / "debtor", tmp_path_factory.mktemp("heads"))
+    return debtor_affect(repo_catalog(), encoder, tmp_path_factory.mktemp("heads"))
 
 
 def label(tone: ToneClassifier, text: str) -> str:
@@ -315,9 +316,8 @@ def test_a_single_debtor_turn_gives_no_trajectory(affect: DebtorAffect) -> None:
 # --- the generic head cache ---------------------------------------------------------------
 
 
-def write_jsonl(path: Path, rows: list[tuple[str, str]]) -> Path:
-    path.write_text("".join(json.dumps({"text": t, "label": lab}) + "\n" for t, lab in rows))
-    return path
+def examples(rows: list[tuple[str, str]]) -> list[LabelledText]:
+    return [LabelledText(text, label) for text, label in rows]
 
 
 SMALL = [
@@ -329,11 +329,11 @@ SMALL = [
 
 
 def test_head_cache_reused_when_data_unchanged(encoder: SentenceEncoder, tmp_path: Path) -> None:
-    data = write_jsonl(tmp_path / "small.jsonl", SMALL)
+    data = examples(SMALL)
     counting = CountingEncoder(encoder)
-    first = load_or_train_head("small", [data], counting, tmp_path / "heads")
+    first = load_or_train_head("small", data, counting, tmp_path / "heads")
     trained_with = counting.texts_encoded
-    again = load_or_train_head("small", [data], counting, tmp_path / "heads")
+    again = load_or_train_head("small", data, counting, tmp_path / "heads")
     assert trained_with == len(SMALL)
     assert counting.texts_encoded == trained_with  # nothing embedded: loaded from disk
     assert again.version == first.version
@@ -341,31 +341,28 @@ def test_head_cache_reused_when_data_unchanged(encoder: SentenceEncoder, tmp_pat
 
 
 def test_head_retrained_when_data_changes(encoder: SentenceEncoder, tmp_path: Path) -> None:
-    data = write_jsonl(tmp_path / "small.jsonl", SMALL)
-    first = load_or_train_head("small", [data], encoder, tmp_path / "heads")
-    write_jsonl(data, [*SMALL, ("you idiot", "rude")])
+    first = load_or_train_head("small", examples(SMALL), encoder, tmp_path / "heads")
+    changed = examples([*SMALL, ("you idiot", "rude")])
     counting = CountingEncoder(encoder)
-    second = load_or_train_head("small", [data], counting, tmp_path / "heads")
+    second = load_or_train_head("small", changed, counting, tmp_path / "heads")
     assert second.version != first.version
     assert counting.texts_encoded == len(SMALL) + 1
     assert len(list((tmp_path / "heads").glob("small-*.pkl"))) == 2
 
 
 def test_tampered_head_file_is_not_trusted(encoder: SentenceEncoder, tmp_path: Path) -> None:
-    data = write_jsonl(tmp_path / "small.jsonl", SMALL)
-    load_or_train_head("small", [data], encoder, tmp_path / "heads")
+    data = examples(SMALL)
+    load_or_train_head("small", data, encoder, tmp_path / "heads")
     (cached,) = (tmp_path / "heads").glob("small-*.pkl")
     cached.write_bytes(cached.read_bytes() + b"junk")
     counting = CountingEncoder(encoder)
-    load_or_train_head("small", [data], counting, tmp_path / "heads")
+    load_or_train_head("small", data, counting, tmp_path / "heads")
     assert counting.texts_encoded == len(SMALL)
 
 
 def test_head_version_ignores_line_order(encoder: SentenceEncoder, tmp_path: Path) -> None:
-    a = write_jsonl(tmp_path / "a.jsonl", SMALL)
-    b = write_jsonl(tmp_path / "b.jsonl", SMALL[::-1])
-    head_a = load_or_train_head("a", [a], encoder, tmp_path / "heads")
-    head_b = load_or_train_head("b", [b], encoder, tmp_path / "heads")
+    head_a = load_or_train_head("a", examples(SMALL), encoder, tmp_path / "heads")
+    head_b = load_or_train_head("b", examples(SMALL[::-1]), encoder, tmp_path / "heads")
     assert head_a.version == head_b.version
 
 
@@ -375,9 +372,9 @@ def test_lexical_head_has_its_own_version_and_needs_texts(
     # The lexical block keeps words seen in two texts or more, so the words repeat here.
     rows = [("thank you", "polite"), ("thank you so much", "polite")]
     rows += [("shut up", "rude"), ("shut up now", "rude")]
-    data = write_jsonl(tmp_path / "small.jsonl", rows)
-    plain = load_or_train_head("small", [data], encoder, tmp_path / "heads")
-    lexical = load_or_train_head("small", [data], encoder, tmp_path / "heads", lexical_weight=1.0)
+    data = examples(rows)
+    plain = load_or_train_head("small", data, encoder, tmp_path / "heads")
+    lexical = load_or_train_head("small", data, encoder, tmp_path / "heads", lexical_weight=1.0)
     assert lexical.version != plain.version
     embedded = encoder.encode(["thank you"])
     assert lexical.predict_proba_embeddings(embedded, ["thank you"]).shape == (1, 2)
@@ -386,13 +383,7 @@ def test_lexical_head_has_its_own_version_and_needs_texts(
 
 
 def test_unexpected_labels_are_refused(encoder: SentenceEncoder, tmp_path: Path) -> None:
-    data = write_jsonl(tmp_path / "small.jsonl", SMALL)
     with pytest.raises(ValueError, match="differ from the expected"):
-        load_or_train_head("small", [data], encoder, tmp_path / "heads", classes=TONE_CLASSES)
-
-
-def test_malformed_line_names_file_and_line(tmp_path: Path) -> None:
-    data = tmp_path / "bad.jsonl"
-    data.write_text('{"text": "fine", "label": "polite"}\n{"text": "no label"}\n')
-    with pytest.raises(ValueError, match=r"bad\.jsonl:2"):
-        read_jsonl([data])
+        load_or_train_head(
+            "small", examples(SMALL), encoder, tmp_path / "heads", classes=TONE_CLASSES
+        )

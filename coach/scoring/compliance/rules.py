@@ -1,8 +1,8 @@
-"""Compliance rule packs: the YAML schema, the loader and the examples self-check.
+"""Compliance rule packs: the schema, its cross-checks and the examples self-check.
 
-A pack is data (``content/rules/<pack>.yaml``, read with ``yaml.safe_load``); each rule's
+A pack is data (``content/rules/<pack>.yaml``, read by the catalog); each rule's
 ``detection`` entries are detector specs from :data:`RULE_TYPES`. Every problem is reported
-as ``file:dotted.path: message`` and raised together in one :class:`RulePackError`.
+as ``dotted.path: message`` and raised together in one :class:`RulePackError`.
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coach.nlp.encoder import TextEncoder
 from coach.nlp.semantic import SemanticMatcher, matcher_for
@@ -31,8 +29,7 @@ __all__ = [
     "RulePack",
     "RulePackError",
     "check_rule_examples",
-    "load_rule_pack",
-    "load_rule_packs",
+    "check_rule_pack",
 ]
 
 JURISDICTIONS = ("US", "UK", "IN")
@@ -42,7 +39,7 @@ _SPEAKER_PREFIXES = {"agent:": "agent", "debtor:": "debtor"}
 
 
 class RulePackError(ValueError):
-    """Every problem found in one or more rule packs, as ``file:dotted.path: message``."""
+    """Every problem found in a rule pack, as ``dotted.path: message``."""
 
     def __init__(self, errors: list[str]) -> None:
         super().__init__("invalid rule pack:\n" + "\n".join(errors))
@@ -190,60 +187,17 @@ def _cross_check(pack: RulePack) -> list[str]:
     return errors
 
 
-def _validation_messages(exc: ValidationError) -> list[str]:
-    """pydantic errors as ``dotted.path: message``, without follow-on and tag noise."""
-    errors = exc.errors()
-    locs = [_dotted(err["loc"]) for err in errors]
-    messages = []
-    for err, path in zip(errors, locs, strict=True):
-        # A list whose only item failed is also reported as too short; the item error says it.
-        if err["type"] == "too_short" and any(o.startswith(f"{path}.") for o in locs):
-            continue
-        messages.append(f"{path or '(top)'}: {err['msg'].removeprefix('Value error, ')}")
-    return messages
 
 
-def _dotted(loc: tuple[int | str, ...]) -> str:
-    # pydantic puts the union tag (the detector ``type``) into the path; the file has no such key.
-    parts = [
-        str(p)
-        for i, p in enumerate(loc)
-        if not (p in RULE_TYPES and i and isinstance(loc[i - 1], int))
-    ]
-    return ".".join(parts)
 
 
-def load_rule_pack(path: str | Path, *, check_examples: bool = True) -> RulePack:
-    """Load and validate one pack; with ``check_examples`` each rule must pass its examples."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RulePackError([f"{path}: cannot read YAML: {exc}"]) from None
-    try:
-        pack = RulePack.model_validate(data)
-    except ValidationError as exc:
-        raise RulePackError([f"{path}:{m}" for m in _validation_messages(exc)]) from None
+def check_rule_pack(pack: RulePack, *, check_examples: bool = True) -> list[str]:
+    """What a valid schema cannot show: duplicate ids, jurisdiction mismatches, unknown
+    lexicons, then (once those pass) each rule against its own examples."""
     errors = _cross_check(pack)
     if not errors and check_examples:
         errors = check_rule_examples(pack)
-    if errors:
-        raise RulePackError([f"{path}:{e}" for e in errors])
-    return pack
-
-
-def load_rule_packs(directory: str | Path) -> dict[str, list[RulePack]]:
-    """Load every ``*.yaml`` pack in ``directory``, grouped by jurisdiction; all errors at once."""
-    loaded: list[RulePack] = []
-    errors: list[str] = []
-    for path in sorted(Path(directory).glob("*.yaml")):
-        try:
-            loaded.append(load_rule_pack(path))
-        except RulePackError as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise RulePackError(errors)
-    return group_by_jurisdiction(loaded)
+    return errors
 
 
 def group_by_jurisdiction(packs: Iterable[RulePack]) -> dict[str, list[RulePack]]:

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import BaseModel, ConfigDict
 
 from coach.catalog import (
     CONTENT_KINDS,
     CheckContext,
     ContentError,
+    ContentIdentity,
     ContentKind,
     check_content,
     load_catalog,
     schema,
 )
+from coach.scoring.tone import TONE_CLASSES
 
 REAL_CONTENT = Path(__file__).resolve().parents[3] / "content"
 
@@ -80,10 +85,21 @@ DRILLS = ContentKind(name="drills", pattern="drills/*.yaml", load=schema(Drill),
 WITH_DRILLS = (*CONTENT_KINDS, DRILLS)
 
 
+TONE_CORPUS = "".join(
+    f'{{"text": "a {label} line", "label": "{label}"}}\n' for label in TONE_CLASSES
+)
+DEBTOR_CORPUS = (
+    '{"text": "I am fine", "label": "calm"}\n{"text": "Stop it!", "label": "agitated"}\n'
+)
+
+
 @pytest.fixture
 def minimal(tmp_path: Path) -> Path:
+    """The smallest valid content folder: skills and the two required corpora."""
     root = tmp_path / "minimal"
     write(root, "skills.yaml", MINIMAL_SKILLS)
+    write(root, "tone/all.jsonl", TONE_CORPUS)
+    write(root, "tone/debtor/affect.jsonl", DEBTOR_CORPUS)
     return root
 
 
@@ -155,10 +171,11 @@ def test_yaml_file_no_kind_claims_is_an_error(minimal: Path, name: str) -> None:
     assert "skills.yaml" in error
 
 
-def test_files_that_are_not_yaml_or_are_hidden_are_ignored(minimal: Path) -> None:
+def test_notes_and_hidden_files_are_not_content(minimal: Path) -> None:
     write(minimal, "README.md", "# content\n")
-    write(minimal, "tone/labelled.jsonl", '{"text": "hi", "label": "calm"}\n')
+    write(minimal, "tone/notes.txt", "labelling conventions\n")
     write(minimal, ".github/workflows/ci.yml", "on: push\n")
+    write(minimal, ".drafts/tone/new.jsonl", "not json at all\n")
     assert check_content(minimal) == []
 
 
@@ -174,8 +191,12 @@ def test_file_whose_top_level_is_not_a_mapping_is_rejected(
     ]
 
 
-def test_missing_skills_file_is_reported(tmp_path: Path) -> None:
-    assert check_content(tmp_path) == ["skills.yaml: required file is missing"]
+def test_missing_required_files_are_reported(tmp_path: Path) -> None:
+    assert check_content(tmp_path) == [
+        "skills.yaml: required file is missing",
+        "tone/*.jsonl: required file is missing",
+        "tone/debtor/*.jsonl: required file is missing",
+    ]
 
 
 def test_missing_content_folder_is_reported(tmp_path: Path) -> None:
@@ -286,3 +307,75 @@ def test_rule_pack_id_must_match_its_file_name(minimal: Path) -> None:
 def test_every_registered_kind_has_a_unique_name() -> None:
     names = [kind.name for kind in CONTENT_KINDS]
     assert len(names) == len(set(names))
+
+
+def test_bad_corpus_lines_are_reported_with_file_and_line(minimal: Path) -> None:
+    lines = [
+        '{"text": "Thanks for your time.", "label": "professional"}',
+        '{"text": "Pay now.", "label": "rude"}',
+        "",
+        '{"text": "", "label": "neutral"}',
+        '{"text": "unclosed", "label": "neutral"',
+        '["text", "neutral"]',
+    ]
+    write(minimal, "tone/extra.jsonl", "\n".join(lines) + "\n")
+    assert errors_of(minimal) == [
+        "tone/extra.jsonl:line 2: label 'rude' is not one of empathetic, professional, neutral,"
+        " pushy, hostile, threatening, condescending",
+        "tone/extra.jsonl:line 4: 'text' must be non-empty text",
+        "tone/extra.jsonl:line 5: invalid JSON: Expecting ',' delimiter (column 40)",
+        'tone/extra.jsonl:line 6: each line must be a JSON object like {"text": "...", "label":'
+        ' "..."}',
+    ]
+
+
+def test_corpus_kind_needs_every_class_somewhere(minimal: Path) -> None:
+    write(minimal, "tone/debtor/affect.jsonl", '{"text": "I am fine", "label": "calm"}\n')
+    assert errors_of(minimal) == ["tone/debtor/: no examples labelled 'agitated'"]
+
+
+def test_corpora_load_as_labelled_examples(minimal: Path) -> None:
+    [corpus] = load_catalog(minimal).get("debtor_affect")
+    assert [(e.text, e.label) for e in corpus.examples] == [
+        ("I am fine", "calm"),
+        ("Stop it!", "agitated"),
+    ]
+
+
+def test_every_entry_carries_kind_id_version_and_hash(minimal: Path) -> None:
+    write(minimal, "rules/us_demo.yaml", RULE_PACK)
+    catalog = load_catalog(minimal)
+    [pack] = catalog.identities["rules"]
+    assert (pack.kind, pack.id, pack.version) == ("rules", "us_demo", "2026.1")
+    assert pack.sha256 == hashlib.sha256(RULE_PACK.encode()).hexdigest()
+    [corpus] = catalog.identities["tone"]
+    assert corpus.id == "tone/all" and corpus.version == f"sha256:{corpus.sha256[:12]}"
+    assert catalog.pins("rules", ["us_demo"]) == [pack.as_pin()]
+    assert isinstance(pack, ContentIdentity)
+
+
+def test_editing_a_corpus_gives_it_a_new_version(minimal: Path) -> None:
+    before = load_catalog(minimal).identities["tone"][0]
+    write(minimal, "tone/all.jsonl", TONE_CORPUS + '{"text": "Sure.", "label": "neutral"}\n')
+    after = load_catalog(minimal).identities["tone"][0]
+    assert after.id == before.id and after.version != before.version
+
+
+def test_two_files_of_one_kind_may_not_share_an_id(minimal: Path) -> None:
+    card = (REAL_CONTENT / "scorecards" / "default.yaml").read_text(encoding="utf-8")
+    write(minimal, "rules/us_demo.yaml", RULE_PACK)
+    write(minimal, "scorecards/a.yaml", card)
+    write(minimal, "scorecards/b.yaml", card)
+    errors = errors_of(minimal)
+    assert "scorecards/b.yaml: duplicate id 'default': scorecards/a.yaml has it already" in errors
+
+
+def test_rule_pack_with_a_broken_pattern_is_named_by_file_and_path(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REAL_CONTENT, content)
+    pack = content / "rules" / "us_fdcpa_regf.yaml"
+    data = yaml.safe_load(pack.read_text(encoding="utf-8"))
+    data["lexicons"]["debt_mention"][0] = r"\bdebts?(\b"
+    pack.write_text(yaml.safe_dump(data), encoding="utf-8")
+    [error] = errors_of(content)
+    assert error.startswith("rules/us_fdcpa_regf.yaml:lexicons.debt_mention.0: invalid regex")

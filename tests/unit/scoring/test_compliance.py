@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from coach.scoring.compliance.assess import (
@@ -12,11 +10,9 @@ from coach.scoring.compliance.assess import (
     MetadataError,
     assess_compliance,
 )
-from coach.scoring.compliance.rules import load_rule_packs
 from coach.transcript import Transcript, Turn, Word
+from tests.content import repo_packs
 from tests.transcripts import call
-
-RULES_DIR = Path(__file__).resolve().parents[3] / "content" / "rules"
 
 US_OPENING = (
     "agent: Hi, may I speak with John Carter?",
@@ -29,7 +25,7 @@ US_OPENING = (
 
 @pytest.fixture(scope="module")
 def packs():
-    return load_rule_packs(RULES_DIR)
+    return repo_packs()
 
 
 def assess(packs, jurisdiction: str, *lines: str, metadata=None) -> ComplianceResult:

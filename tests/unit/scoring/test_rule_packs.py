@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
+from coach.catalog import ContentError, load_catalog
+from coach.catalog.kinds import load_rule_pack
 from coach.scoring.compliance.assess import assess_compliance
-from coach.scoring.compliance.rules import (
-    RULE_TYPES,
-    RulePackError,
-    check_rule_examples,
-    load_rule_pack,
-    load_rule_packs,
-)
+from coach.scoring.compliance.rules import RULE_TYPES, check_rule_examples
 from coach.transcript import Transcript, Turn
+from tests.content import CONTENT_DIR, repo_packs
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-RULES_DIR = REPO_ROOT / "content" / "rules"
 CATALOG = REPO_ROOT.parent / "shared" / "domain" / "compliance-rules.md"
 
 
 @pytest.fixture(scope="module")
 def packs():
-    return load_rule_packs(RULES_DIR)
+    return repo_packs()
 
 
 def _catalog_ids() -> list[str]:
@@ -56,6 +53,9 @@ def _minimal_pack(pattern: str) -> dict:
             }
         ],
     }
+
+
+SOURCE = "rules/tmp_pack.yaml"
 
 
 def _write(tmp_path: Path, data: dict) -> Path:
@@ -96,28 +96,30 @@ def test_each_rule_gets_its_own_examples_right(packs):
 
 def test_broken_regex_is_reported_with_file_and_path(tmp_path):
     path = _write(tmp_path, _minimal_pack(r"forbidden (words"))
-    with pytest.raises(RulePackError) as err:
-        load_rule_pack(path)
+    with pytest.raises(ContentError) as err:
+        load_rule_pack(path, SOURCE)
     assert len(err.value.errors) == 1
     message = err.value.errors[0]
-    assert message.startswith(f"{path}:rules.0.detection.0.")
+    assert message.startswith(f"{SOURCE}:rules.0.detection.0.")
     assert "patterns.0: invalid regex 'forbidden (words'" in message
 
 
 def test_unknown_lexicon_and_bad_examples_are_all_reported(tmp_path):
     data = _minimal_pack("@nowhere")
     path = _write(tmp_path, data)
-    with pytest.raises(RulePackError) as err:
-        load_rule_pack(path)
-    assert err.value.errors == [f"{path}:rules.0.detection.0.patterns.0: unknown lexicon @nowhere"]
+    with pytest.raises(ContentError) as err:
+        load_rule_pack(path, SOURCE)
+    assert err.value.errors == [
+        f"{SOURCE}:rules.0.detection.0.patterns.0: unknown lexicon @nowhere"
+    ]
 
 
 def test_rule_that_misses_its_own_example_is_an_error(tmp_path):
     path = _write(tmp_path, _minimal_pack(r"\bforbidden words\b"))
-    with pytest.raises(RulePackError) as err:
-        load_rule_pack(path)
+    with pytest.raises(ContentError) as err:
+        load_rule_pack(path, SOURCE)
     assert err.value.errors == [
-        f"{path}:rules.0.examples.violating.2: US-TEST-RULE misses its own violating example "
+        f"{SOURCE}:rules.0.examples.violating.2: US-TEST-RULE misses its own violating example "
         "(wanted missing/violation, got nothing)"
     ]
 
@@ -126,20 +128,21 @@ def test_unknown_detector_type_and_extra_keys_are_rejected(tmp_path):
     data = _minimal_pack("x")
     data["rules"][0]["detection"] = [{"type": "magic"}]
     data["rules"][0]["colour"] = "red"
-    with pytest.raises(RulePackError) as err:
-        load_rule_pack(_write(tmp_path, data))
+    with pytest.raises(ContentError) as err:
+        load_rule_pack(_write(tmp_path, data), SOURCE)
     joined = "\n".join(err.value.errors)
-    assert "rules.0.detection.0: Input tag 'magic'" in joined
-    assert "rules.0.colour: Extra inputs are not permitted" in joined
+    assert "rules.0.detection.0: input tag 'magic'" in joined
+    assert "rules.0.colour: unknown key 'colour'" in joined
 
 
 def test_errors_from_several_files_are_raised_together(tmp_path):
-    (tmp_path / "a.yaml").write_text("pack: [unclosed", encoding="utf-8")
-    (tmp_path / "b.yaml").write_text(yaml.safe_dump({"pack": "b"}), encoding="utf-8")
-    with pytest.raises(RulePackError) as err:
-        load_rule_packs(tmp_path)
+    shutil.copytree(CONTENT_DIR, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "rules" / "a.yaml").write_text("pack: [unclosed", encoding="utf-8")
+    (tmp_path / "rules" / "b.yaml").write_text(yaml.safe_dump({"pack": "b"}), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_catalog(tmp_path)
     files = {e.split(":", 1)[0] for e in err.value.errors}
-    assert files == {str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")}
+    assert files == {"rules/a.yaml", "rules/b.yaml"}
 
 
 # --- phrasing classes the packs must generalise to (patterns only, own wording) ------------

@@ -16,7 +16,6 @@ from coach.scoring.scorecard import (
     ScorecardDefinition,
     build_scorecard,
     check_scorecard,
-    load_scorecards,
 )
 
 CONTENT = Path(__file__).resolve().parents[3] / "content"
@@ -159,14 +158,6 @@ def test_unknown_evidence_key_is_rejected_with_the_allowed_keys() -> None:
 def test_extra_fields_are_forbidden() -> None:
     with pytest.raises(ValidationError, match="Extra inputs"):
         definition(colour="red")
-
-
-def test_load_scorecards_reports_a_cap_rule_no_pack_defines(tmp_path: Path) -> None:
-    data = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
-    data["cap"]["rules"] = ["US-NOT-A-RULE"]
-    (tmp_path / "strict.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(ValueError, match="US-NOT-A-RULE"):
-        load_scorecards(tmp_path, frozenset({"US-FDCPA-1692e11-MINI-MIRANDA"}))
 
 
 def test_catalog_check_names_unknown_rules_and_skills() -> None:

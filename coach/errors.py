@@ -1,4 +1,4 @@
-"""Errors a service raises with a message fit to show the user."""
+"""Errors a service or job raises with a message fit to show the user (shared by both layers)."""
 
 
 class ServiceError(ValueError):

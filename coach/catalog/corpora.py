@@ -1,0 +1,69 @@
+"""Labelled corpora (``*.jsonl``): one ``{"text": ..., "label": ...}`` object a line.
+
+Every bad line is reported as ``file:line N: message`` before anything trains on it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from coach.catalog.errors import ContentError
+from coach.corpus import Corpus, LabelledText
+
+# More than this many bad lines in one file are summarised (a wrong file, not a typo).
+_MAX_LINE_ERRORS = 20
+
+
+def corpus_loader(classes: tuple[str, ...]) -> Callable[[Path, str], Corpus]:
+    """A loader for corpus files whose labels must be among ``classes``."""
+
+    def load(path: Path, source: str) -> Corpus:
+        return read_corpus(path, source, classes)
+
+    return load
+
+
+def read_corpus(path: Path, source: str, classes: tuple[str, ...]) -> Corpus:
+    """The file's examples, or ``ContentError`` listing every bad line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContentError([f"{source}: not UTF-8 text"]) from None
+    except OSError as exc:
+        raise ContentError([f"{source}: cannot be read ({exc.strerror})"]) from None
+    examples: list[LabelledText] = []
+    errors: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        example, problem = parse_line(line, classes)
+        if example is None:
+            errors.append(f"{source}:line {number}: {problem}")
+        else:
+            examples.append(example)
+    if not errors and not examples:
+        errors.append(f"{source}: no examples (one JSON object a line)")
+    if len(errors) > _MAX_LINE_ERRORS:
+        more = len(errors) - _MAX_LINE_ERRORS
+        errors = [*errors[:_MAX_LINE_ERRORS], f"{source}: … and {more} more bad line(s)"]
+    if errors:
+        raise ContentError(errors)
+    return Corpus(tuple(examples))
+
+
+def parse_line(line: str, classes: tuple[str, ...]) -> tuple[LabelledText | None, str]:
+    """One line as an example, or ``None`` and the reason it is not one."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc.msg} (column {exc.colno})"
+    if not isinstance(row, dict):
+        return None, 'each line must be a JSON object like {"text": "...", "label": "..."}'
+    text, label = row.get("text"), row.get("label")
+    if not isinstance(text, str) or not text.strip():
+        return None, "'text' must be non-empty text"
+    if label not in classes:
+        return None, f"label {label!r} is not one of {', '.join(classes)}"
+    return LabelledText(text=text, label=label), ""
