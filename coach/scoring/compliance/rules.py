@@ -187,10 +187,6 @@ def _cross_check(pack: RulePack) -> list[str]:
     return errors
 
 
-
-
-
-
 def check_rule_pack(pack: RulePack, *, check_examples: bool = True) -> list[str]:
     """What a valid schema cannot show: duplicate ids, jurisdiction mismatches, unknown
     lexicons, then (once those pass) each rule against its own examples."""
