@@ -21,7 +21,7 @@ from coach.scoring.text_cues import (
     RECAP,
     TurnEvidence,
     cue,
-    normalise,
+    cue_text,
     quote,
     search,
     sentences,
@@ -136,7 +136,7 @@ def assess_listening(transcript: Transcript, encoder: TextEncoder | None = None)
     fillers = tuple(
         TurnEvidence(i, m.group(0))
         for i, t in agent_turns
-        for m in FILLER.finditer(normalise(t.text))
+        for m in FILLER.finditer(cue_text(t.text))
     )
     listened = {e.turn for e in (*acknowledgements, *paraphrases.evidence, *empathy)}
     empathic = {e.turn for e in empathy}
@@ -180,7 +180,7 @@ def _credited(turns: Sequence[Turn], pattern: re.Pattern[str]) -> tuple[TurnEvid
             if match is None:
                 continue
             rest = " ".join(
-                [normalise(sentence)[match.end() :], *parts[k + 1 :], _next_agent(turns, i)]
+                [cue_text(sentence)[match.end() :], *parts[k + 1 :], _next_agent(turns, i)]
             )
             if search(DEMAND, rest) is None:
                 found.append(TurnEvidence(i, quote(sentence)))

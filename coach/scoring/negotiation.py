@@ -26,7 +26,7 @@ from coach.scoring.text_cues import (
     RECAP,
     TurnEvidence,
     cue,
-    normalise,
+    cue_text,
     quote,
     search,
     sentences,
@@ -125,7 +125,7 @@ CIRCUMSTANCES = cue(
 )
 AGREE = cue(
     r"^(?:yes|yeah|yep|ok|okay|sure|fine|alright|perfect|great|deal)",
-    r"i (?:can|could|will|'ll) (?:try to )?(?:pay|do|manage|make)",
+    r"i(?: can| could| will|'ll) (?:try to )?(?:pay|do|manage|make)",
     r"i'll pay",
     r"sounds (?:good|best|fine|great)",
     r"(?:that )?works for me",
@@ -247,7 +247,7 @@ def _stages(
         or [
             (i, x)
             for i, x in closing[-1:]
-            if normalise(x).rstrip(".!").endswith(("thanks", "thank you"))
+            if cue_text(x).rstrip(".!").endswith(("thanks", "thank you"))
         ],
     )
     return {stage: found[stage] for stage in STAGES if stage in found}
@@ -258,7 +258,7 @@ def _discovery_questions(text: str) -> list[str]:
     return [
         q.text
         for q in questions_in(text)
-        if search(CIRCUMSTANCES, q.text) and not normalise(q.text).startswith("so ")
+        if search(CIRCUMSTANCES, q.text) and not cue_text(q.text).startswith("so ")
     ]
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from coach.nlp.encoder import TextEncoder
 from coach.scoring.payment_terms import AMOUNT, DATE, METHOD
-from coach.scoring.text_cues import TurnEvidence, cue, normalise, quote, search, sentences, words
+from coach.scoring.text_cues import TurnEvidence, cue, cue_text, quote, search, sentences, words
 from coach.transcript import Turn
 
 SEMANTIC = "semantic similarity to the debtor's previous turn (sentence encoder)"
@@ -36,7 +36,7 @@ MIN_DEBTOR_WORDS = 3
 REFLECTION = cue(
     r"so,? what you'?re saying",
     r"what i'?m hearing",
-    r"if i (?:understand|understood|heard|have understood|'ve understood)"
+    r"if i(?: understand| understood| heard| have understood|'ve understood)"
     r"(?: you)?(?: correctly| right)?",
     r"(?:it )?sounds like",
     r"let me make sure i(?:'ve)? (?:got|understand)",
@@ -89,7 +89,7 @@ def find_paraphrases(turns: Sequence[Turn], encoder: TextEncoder | None) -> Para
 
 def is_echo(agent_sentence: str, debtor_text: str) -> bool:
     """Whether the sentence repeats the debtor's words rather than rephrasing them."""
-    if normalise(agent_sentence).strip(".?! ") == normalise(debtor_text).strip(".?! "):
+    if cue_text(agent_sentence).strip(".?! ") == cue_text(debtor_text).strip(".?! "):
         return True
     mine, theirs = _content(agent_sentence), _content(debtor_text)
     if not mine or not theirs:
@@ -130,4 +130,4 @@ def _content(text: str) -> set[str]:
 
 
 def _sentence_with(text: str, fragment: str) -> str:
-    return next((s for s in sentences(text) if fragment in normalise(s)), text)
+    return next((s for s in sentences(text) if fragment in cue_text(s)), text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from coach.scoring.text_cues import cue, normalise
+from coach.scoring.text_cues import cue, cue_text
 
 _UNITS = {
     "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -146,7 +146,7 @@ DISPUTE_CONTEXT = cue(r"disput\w*", r"investigat\w*", r"verif\w*")
 def amounts(text: str) -> list[float]:
     """Money amounts in ``text`` that can be read as numbers (spelled-out ones included)."""
     values = []
-    for match in AMOUNT.finditer(normalise(text)):
+    for match in AMOUNT.finditer(cue_text(text)):
         value = _value(match.group(0))
         if value is not None:
             values.append(value)
@@ -159,20 +159,20 @@ def options_in(text: str, *, balance: float | None, after_dispute: bool) -> set[
     Asking the debtor to pay exactly the balance is a full-payment offer; a hold granted
     because of a dispute is not a payment option.
     """
-    found = {kind for kind, pattern in OPTIONS.items() if pattern.search(normalise(text))}
-    if _IN_FULL.search(normalise(text)) and "settlement" not in found:
+    found = {kind for kind, pattern in OPTIONS.items() if pattern.search(cue_text(text))}
+    if _IN_FULL.search(cue_text(text)) and "settlement" not in found:
         found.add("full_payment")
-    if "deferral" in found and (after_dispute or DISPUTE_CONTEXT.search(normalise(text))):
+    if "deferral" in found and (after_dispute or DISPUTE_CONTEXT.search(cue_text(text))):
         found.discard("deferral")
     asks_for_balance = balance and any(abs(v - balance) <= 0.01 * balance for v in amounts(text))
-    if asks_for_balance and _PAY.search(normalise(text)):
+    if asks_for_balance and _PAY.search(cue_text(text)):
         found.add("full_payment")
     return found
 
 
 def is_split(text: str) -> bool:
     """Two or more amounts on two or more dates: "4,000 today and 4,750 on the 15th"."""
-    return len(amounts(text)) >= 2 and len(DATE.findall(normalise(text))) >= 2
+    return len(amounts(text)) >= 2 and len(DATE.findall(cue_text(text))) >= 2
 
 
 def _value(phrase: str) -> float | None:

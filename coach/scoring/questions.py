@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.scoring.text_cues import cue, sentences
+from coach.nlp.normalise import normalize
+from coach.scoring.text_cues import cue, cue_text, sentences
 
 _LEAD_IN = r"(?:(?:so|and|okay|ok|alright|right|um|uh|now|well|then|great|perfect),?\s+)*"
 _ASR_STARTER = cue(
@@ -19,9 +20,11 @@ _ASR_STARTER = cue(
     r"|time|day|date|kind|sort|happened|made|works)",
     r"tell me",
 )
+# Matched against the normalised text ("what's" reads "whats"): "what's your name" asks for a
+# fact, "what's happening" invites an answer.
 _OPEN = re.compile(
-    _LEAD_IN
-    + r"(?:(?:what|how|why)(?!\s+(?:about|time|date|day|number|is your))(?!'s (?:your|her|his))"
+    _LEAD_IN + r"(?:(?:whats(?! (?:your|her|his)\b)|hows|whys|what|how|why)"
+    r"(?!\s+(?:about|time|date|day|number|is your))"
     r"|tell me|walk me through|talk me through|describe|explain"
     r"|(?:can|could|would) you (?:tell|walk|talk) me)\b",
     re.IGNORECASE,
@@ -45,11 +48,13 @@ def questions_in(text: str) -> list[Question]:
         found = []
     else:
         found = _asr_questions(text)
-    return [Question(q, bool(_OPEN.match(q.strip()))) for q in found]
+    return [Question(q, bool(_OPEN.match(cue_text(q)))) for q in found]
 
 
 def _asr_questions(text: str) -> list[str]:
-    starts = [m.start() for m in _ASR_STARTER.finditer(text)]
+    """Unpunctuated text cut before each question opener (found in the normalised text)."""
+    norm = normalize(text)
+    starts = [norm.original_span(m.start(), m.end())[0] for m in _ASR_STARTER.finditer(norm.text)]
     if not starts:
         return []
     ends = [*starts[1:], len(text)]

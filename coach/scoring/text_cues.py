@@ -1,7 +1,10 @@
 """Cue-phrase matching over turn text, shared by the listening and negotiation metrics.
 
 Cues are small regex alternations matched on word boundaries, so "pay" never fires inside
-"payment" and ASR text (lowercase, no punctuation) matches the same way as typed text.
+"payment". They match the one normaliser's form of a text (:mod:`coach.nlp.normalise`:
+lowercase, no apostrophes, dashes as spaces), the form rule patterns match too, so typed
+text, ASR text and "dont"/"don't" all read the same. Cues are written as people spell
+("don't", "what's"); :func:`cue` drops the apostrophes the normaliser drops from the text.
 """
 
 from __future__ import annotations
@@ -9,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+from coach.nlp.normalise import normalize
+
+_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _QUOTE_LIMIT = 160
 
@@ -25,17 +29,23 @@ class TurnEvidence:
 
 def cue(*alternatives: str) -> re.Pattern[str]:
     """One case-insensitive pattern from regex alternatives, bounded so words match whole."""
-    return re.compile(r"(?<![\w'])(?:" + "|".join(alternatives) + r")(?![\w'])", re.IGNORECASE)
+    source = "|".join(without_apostrophes(a) for a in alternatives)
+    return re.compile(r"(?<!\w)(?:" + source + r")(?!\w)", re.IGNORECASE)
 
 
-def normalise(text: str) -> str:
-    """Lowercase with straight apostrophes and single spaces (what the cues are written for)."""
-    return " ".join(text.translate(_APOSTROPHES).lower().split())
+def without_apostrophes(pattern: str) -> str:
+    """A pattern written with apostrophes ("you'?re", "i'm"), for apostrophe-free text."""
+    return pattern.replace("'?", "").replace("'", "")
+
+
+def cue_text(text: str) -> str:
+    """The normalised text cues are matched against."""
+    return normalize(text).text
 
 
 def words(text: str) -> list[str]:
-    """Lowercase word tokens, keeping contractions such as "you're" whole."""
-    return _WORD.findall(normalise(text))
+    """Lowercase word tokens; contractions stay one word ("you're" is "youre")."""
+    return _WORD.findall(cue_text(text))
 
 
 def sentences(text: str) -> list[str]:
@@ -51,7 +61,7 @@ def quote(text: str) -> str:
 
 def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """First match of ``pattern`` in the normalised ``text``."""
-    return pattern.search(normalise(text))
+    return pattern.search(cue_text(text))
 
 
 RECAP = cue(

@@ -120,7 +120,7 @@ class ToneClassifier:
         if top == "threatening" and _only_denied_threats(text):
             scores = _threat_read_as_reassurance(scores)
             top, cues = max(scores, key=scores.__getitem__), ("denied threat",)
-        if top != "threatening" and _PROFANITY.search(text):
+        if top != "threatening" and _PROFANITY.search(normalize(text).text):
             # A threat is the graver finding, so profanity does not relabel one.
             scores = _with_floor(scores, "hostile", _PROFANITY_FLOOR)
             cues += ("profanity",)
@@ -175,7 +175,7 @@ class DebtorAffect:
         rows = self.head.predict_proba(texts)
         return [
             max(float(row[column]), _PROFANITY_FLOOR)
-            if _PROFANITY.search(text)
+            if _PROFANITY.search(normalize(text).text)
             else float(row[column])
             for text, row in zip(texts, rows, strict=True)
         ]

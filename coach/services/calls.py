@@ -29,7 +29,7 @@ from coach.models import (
 from coach.services import access, audit
 from coach.services.queueing import job_queue
 from coach.speech.audio import AudioError, DecodedAudio, decode_audio
-from coach.speech.transcriber import Transcriber, default_channels
+from coach.speech.transcriber import default_channels
 from coach.storage import LocalRecordingStore, RecordingStore
 from coach.transcript import Transcript, Turn
 
@@ -118,7 +118,7 @@ def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
         call.status = CallStatus.FAILED
         db.session.commit()
         raise
-    _add_version(call, transcript, origin="asr", author=None, model_id=_model_id(engine))
+    _add_version(call, transcript, origin="asr", author=None, model_id=engine.model_id)
     call.status = CallStatus.TRANSCRIBED
     db.session.commit()
     queue_scoring(call, call.owner_id)
@@ -314,8 +314,3 @@ def queue_scoring(call: Call, owner_id: int | None) -> Job:
     call.score_job_id = job.id
     db.session.commit()
     return job
-
-
-def _model_id(engine: Transcriber) -> str:
-    settings = engine.settings
-    return f"{settings.backend}:{Path(settings.model_path()).name}"

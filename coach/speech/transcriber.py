@@ -119,6 +119,11 @@ class Transcriber(Protocol):
 
     settings: AsrSettings
 
+    @property
+    def model_id(self) -> str:
+        """Which engine and model made a transcript (stored beside it)."""
+        ...
+
     def transcribe(
         self, audio: DecodedAudio, channels: Channels, progress: Progress | None = None
     ) -> Transcript:
@@ -143,6 +148,11 @@ class WhisperTranscriber:
     def __init__(self, settings: AsrSettings, recognizer: SpeechRecognizer) -> None:
         self.settings = settings
         self.recognizer = recognizer
+
+    @property
+    def model_id(self) -> str:
+        """``backend:model folder``, e.g. ``faster-whisper:tiny.en``."""
+        return f"{self.settings.backend}:{Path(self.settings.model_path()).name}"
 
     def transcribe(
         self, audio: DecodedAudio, channels: Channels, progress: Progress | None = None
