@@ -68,8 +68,8 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
         CallScore(
             call_id=call.id,
             transcript_version=version.version,
-            total=scorecard["total"],
-            data=scorecard,
+            total=scorecard.total,
+            data=scorecard.to_json_dict(),
         )
     )
     db.session.commit()

@@ -109,5 +109,5 @@ def test_a_scored_recording_stores_the_golden_json(golden_app: Flask) -> None:
     scored = score_transcript(
         transcript, "US", {"call_type": "initial"}, scoring_models(golden_app), audio=audio
     )
-    printed = json.dumps(scored, ensure_ascii=False) + "\n"
+    printed = json.dumps(scored.to_json_dict(), ensure_ascii=False) + "\n"
     assert printed == _golden("us_with_audio", printed)
