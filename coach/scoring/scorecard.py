@@ -87,9 +87,10 @@ class Cap(_Frozen):
 class ScorecardDefinition(_Frozen):
     """One organisation's way of turning evidence into a 0-100 score."""
 
-    id: str = Field(pattern=r"^[a-z0-9_\-]+$")
+    # Lengths fit the CallScore columns that record which definition made a score.
+    id: str = Field(pattern=r"^[a-z0-9_\-]+$", max_length=64)
     name: str = Field(min_length=1)
-    version: str = Field(min_length=1)
+    version: str = Field(min_length=1, max_length=32)
     weights: dict[Dimension, float]
     cap: Cap
     points: dict[Dimension, DimensionPoints]
