@@ -10,7 +10,7 @@ view never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Literal
 
@@ -226,20 +226,20 @@ def _versions(versions: Versions) -> dict[str, Any]:
     return _record(versions) | {"scorecard": f"{card.id}@{card.version}"}
 
 
-def _record(value: Any, leave_out: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+def _record(value: Any, leave_out: Collection[str] = ()) -> dict[str, Any]:
     """A dataclass as a JSON object: its fields in declared order, less ``leave_out``."""
     return {
         f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.name not in leave_out
     }
 
 
-_RULE_FIELDS = frozenset({"rule_id", "severity", "status"})
+_RULE_FIELDS = ("rule_id", "severity", "status")  # only compliance items name a rule
 
 
 def _plain(value: Any) -> Any:
     """``value`` as JSON-ready lists, dicts and scalars."""
     if isinstance(value, ScoreItem):
-        return _record(value, _RULE_FIELDS if value.rule_id is None else frozenset())
+        return _record(value, _RULE_FIELDS if value.rule_id is None else ())
     if isinstance(value, Commitment):
         return _record(value) | {"complete": value.complete}
     if is_dataclass(value) and not isinstance(value, type):
