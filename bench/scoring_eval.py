@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from coach.catalog import load_catalog  # noqa: E402
 from coach.engines import load_scoring_models  # noqa: E402
 from coach.nlp.encoder import load_default_encoder  # noqa: E402
 from coach.scoring.pipeline import ScoringModels, score_transcript  # noqa: E402
+from coach.scoring.result import Scorecard  # noqa: E402
 from coach.scoring.tone import TONE_CLASSES  # noqa: E402
 
 DATA = REPO / "tests" / "data" / "scoring"
@@ -76,12 +77,12 @@ def load_dev_set() -> tuple[list[dict], list[dict]]:
     return utterances, calls
 
 
-def flagged(result: dict) -> set[str]:
-    return {f["rule_id"] for f in result["findings"] if f["status"] in FLAGGED}
+def flagged(result: Scorecard) -> set[str]:
+    return {f.rule_id for f in result.findings if f.status in FLAGGED}
 
 
-def verdicts(result: dict) -> set[tuple[str, str]]:
-    return {(f["rule_id"], f["status"]) for f in result["findings"]}
+def verdicts(result: Scorecard) -> set[tuple[str, str]]:
+    return {(f.rule_id, f.status) for f in result.findings}
 
 
 def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -114,7 +115,9 @@ def rule_table(counts: dict[str, tuple[int, int, int]]) -> tuple[list[str], floa
     return lines, sum(scores) / len(scores) if scores else 0.0
 
 
-def tone_figures(gold: list[str], predicted: list[str]) -> tuple[float, float, list[str]]:
+def tone_figures(
+    gold: list[str], predicted: Sequence[str | None]
+) -> tuple[float, float, list[str]]:
     accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
     lines = ["| tone | gold | precision | recall | F1 |", "|---|---|---|---|---|"]
     scores = []
@@ -126,7 +129,7 @@ def tone_figures(gold: list[str], predicted: list[str]) -> tuple[float, float, l
     return accuracy, sum(scores) / len(scores), lines
 
 
-def score_utterances(utterances: list[dict], models: ScoringModels) -> list[dict]:
+def score_utterances(utterances: list[dict], models: ScoringModels) -> list[Scorecard]:
     """Each utterance as a one-turn agent call, metadata unknown."""
     return [
         score_transcript(
@@ -136,19 +139,19 @@ def score_utterances(utterances: list[dict], models: ScoringModels) -> list[dict
     ]
 
 
-def utterance_violations(result: dict) -> set[str]:
+def utterance_violations(result: Scorecard) -> set[str]:
     """Rules an utterance was flagged as violating, leaving out the call-order rules."""
     return {
-        f["rule_id"]
-        for f in result["findings"]
-        if f["status"] == "violation" and f["rule_id"] not in ORDER_RULES
+        f.rule_id
+        for f in result.findings
+        if f.status == "violation" and f.rule_id not in ORDER_RULES
     }
 
 
-def utterance_figures(utterances: list[dict], results: list[dict]) -> dict[str, float]:
+def utterance_figures(utterances: list[dict], results: list[Scorecard]) -> dict[str, float]:
     us = [(u, r) for u, r in zip(utterances, results, strict=True) if u["jurisdiction"] == "US"]
     gold_mm = [MINI_MIRANDA in u["satisfies"] for u, _ in us]
-    pred_mm = [MINI_MIRANDA in r["turns"][0]["satisfies"] for _, r in us]
+    pred_mm = [MINI_MIRANDA in r.turns[0].satisfies for _, r in us]
     tp = sum(g and p for g, p in zip(gold_mm, pred_mm, strict=True))
     hard = [(u, r) for u, r in zip(utterances, results, strict=True) if u["hard_negative"]]
     violated = [r for _, r in hard if utterance_violations(r)]
@@ -157,7 +160,7 @@ def utterance_figures(utterances: list[dict], results: list[dict]) -> dict[str, 
     suspected = [
         r
         for _, r in hard
-        if any(f["status"] == "suspected" and f["turn"] is not None for f in r["findings"])
+        if any(f.status == "suspected" and f.turn is not None for f in r.findings)
     ]
     return {
         "mini-Miranda recall": tp / sum(gold_mm),
@@ -240,7 +243,7 @@ def call_judgements(calls: list[dict], models: ScoringModels) -> tuple[list, flo
         )
         gold = {f["rule_id"] for f in call["expected"]["findings"] if f["status"] in FLAGGED}
         judgements.append((gold, flagged(result)))
-        outcomes += result["outcome"] == call["expected"]["outcome"]
+        outcomes += result.outcome == call["expected"]["outcome"]
     return judgements, outcomes / len(calls)
 
 
@@ -335,7 +338,7 @@ def main() -> None:
     rules_lines, macro = rule_table(pooled)
     calls_lines, call_macro = rule_table(per_rule(judged))
     accuracy, tone_macro, tone_lines = tone_figures(
-        [u["tone"] for u in utterances], [r["turns"][0]["tone"] for r in results]
+        [u["tone"] for u in utterances], [r.turns[0].tone for r in results]
     )
     figures = {"violation macro-F1": macro, "violation macro-F1, calls only": call_macro}
     figures |= utterance_figures(utterances, results)

@@ -183,7 +183,7 @@ def score_command(
         result = score_file(transcript, jurisdiction.upper(), metadata, models, scorecard)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    json.dump(result, sys.stdout, ensure_ascii=False)
+    json.dump(result.to_json_dict(), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.scoring.pipeline import ScoringModels, score_transcript
+from coach.scoring.result import Scorecard
 
 DEFAULT_JURISDICTION = "US"
 
@@ -32,7 +33,7 @@ def score_file(
     metadata_path: str | Path | None,
     models: ScoringModels,
     scorecard_id: str = "default",
-) -> dict[str, Any]:
+) -> Scorecard:
     """Score one transcript JSON file (the public transcript shape) with optional metadata."""
     transcript = read_json(path, "transcript")
     metadata = read_json(metadata_path, "metadata") if metadata_path is not None else None
@@ -47,13 +48,13 @@ def score_batch(
         if not line.strip():
             continue
         try:
-            result: dict[str, Any] = _score_line(line, models, scorecard_id)
+            result = _score_line(line, models, scorecard_id).to_json_dict()
         except ValueError as exc:
             result = {"line": number, "error": str(exc)}
         yield json.dumps(result, ensure_ascii=False, sort_keys=False)
 
 
-def _score_line(line: str, models: ScoringModels, scorecard_id: str) -> dict[str, Any]:
+def _score_line(line: str, models: ScoringModels, scorecard_id: str) -> Scorecard:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:

@@ -89,5 +89,10 @@ class CallScore(Base):
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
     transcript_version: Mapped[int] = mapped_column(Integer)
     total: Mapped[float | None] = mapped_column(Float)  # None: nothing could be judged
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # What produced ``data``, as columns so scores can be compared or re-run per version; None
+    # only on rows stored before these columns whose JSON did not say.
+    scorecard_id: Mapped[str | None] = mapped_column(String(64))
+    scorecard_version: Mapped[str | None] = mapped_column(String(32))
+    engine_version: Mapped[str | None] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # Scorecard.to_json_dict()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

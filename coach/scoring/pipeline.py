@@ -1,9 +1,9 @@
-"""The scoring engine: one transcript in, the public scorecard JSON out.
+"""The scoring engine: one transcript in, one typed :class:`Scorecard` out.
 
 The app loads :class:`ScoringModels` once (``coach.engines``: the encoder, the heads trained on
 the catalog's corpora, the rule packs and scorecards it validated); :func:`score_transcript`
-is then pure and deterministic. The output shape
-is the public contract documented in ``docs/scoring.md``.
+is then pure and deterministic. Its result becomes the public JSON documented in
+``docs/scoring.md`` through ``Scorecard.to_json_dict`` only.
 """
 
 from __future__ import annotations
@@ -22,9 +22,18 @@ from coach.scoring.compliance.rules import JURISDICTIONS, RulePack
 from coach.scoring.listening import assess_listening
 from coach.scoring.metadata import CallMetadata, parse_metadata
 from coach.scoring.negotiation import assess_negotiation
-from coach.scoring.report import CallParts, agent_words_per_minute, call_metrics, turn_rows
-from coach.scoring.scorecard import (
+from coach.scoring.report import CallParts, call_metrics, rounded_trajectory, turn_rows
+from coach.scoring.result import (
     DIMENSIONS,
+    NO_TURNS,
+    DefinitionRef,
+    Dimension,
+    ModelVersions,
+    PackVersion,
+    Scorecard,
+    Versions,
+)
+from coach.scoring.scorecard import (
     DimensionInput,
     ScorecardDefinition,
     ScorecardResult,
@@ -33,7 +42,6 @@ from coach.scoring.scorecard import (
 from coach.scoring.tone import (
     DebtorAffect,
     ToneClassifier,
-    ToneTrajectory,
     debtor_trajectory,
 )
 from coach.transcript import Transcript
@@ -62,7 +70,7 @@ def score_transcript(
     models: ScoringModels,
     scorecard_id: str = "default",
     audio: np.ndarray | None = None,
-) -> dict[str, Any]:
+) -> Scorecard:
     """Score one call; bad input raises ``ValueError`` saying what is wrong and what is allowed.
 
     ``audio`` (optional) is the call as 16 kHz mono samples, used for per-turn prosody.
@@ -74,11 +82,14 @@ def score_transcript(
         known = ", ".join(sorted(models.scorecards))
         raise ValueError(f"unknown scorecard {scorecard_id!r}; known: {known}")
     card = models.scorecards[scorecard_id]
+    versions = _versions(models, code, card)
     if not call.turns:
-        return _without_turns(card, models, code)
+        reasons = dict.fromkeys(DIMENSIONS, DimensionInput(not_assessable=NO_TURNS))
+        nothing = build_scorecard(card, reasons)
+        return Scorecard(total=None, dimensions=nothing.dimensions, versions=versions)
     parts = _assess(call, code, meta, models)
     result = build_scorecard(card, _inputs(call, parts))
-    return _contract(call, parts, result, card, models, audio)
+    return _scorecard(call, parts, result, versions, audio)
 
 
 def parse_transcript(value: Transcript | Mapping[str, Any]) -> Transcript:
@@ -126,14 +137,14 @@ def _has_words(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
-def _not_assessable(call: Transcript, parts: CallParts) -> dict[str, str]:
+def _not_assessable(call: Transcript, parts: CallParts) -> dict[Dimension, str]:
     """Why a dimension cannot be judged on this call (absent when it can)."""
     speakers = {t.speaker for t in call.turns if _has_words(t.text)}
     if not speakers:
         return dict.fromkeys(DIMENSIONS, "the transcript has no turns with any words")
     if "agent" not in speakers:
         return dict.fromkeys(DIMENSIONS, "no agent turns: nothing the trainee said to judge")
-    reasons = {}
+    reasons: dict[Dimension, str] = {}
     if "debtor" not in speakers:
         reasons["listening"] = "no debtor turns: there was nobody to listen to"
         reasons["negotiation"] = "no debtor turns: there was nobody to negotiate with"
@@ -144,7 +155,7 @@ def _not_assessable(call: Transcript, parts: CallParts) -> dict[str, str]:
     return reasons
 
 
-def _inputs(call: Transcript, parts: CallParts) -> dict[str, DimensionInput]:
+def _inputs(call: Transcript, parts: CallParts) -> dict[Dimension, DimensionInput]:
     reasons = _not_assessable(call, parts)
     gather = {
         "compliance": lambda: evidence.compliance_evidence(parts.compliance, call),
@@ -159,96 +170,39 @@ def _inputs(call: Transcript, parts: CallParts) -> dict[str, DimensionInput]:
     }
 
 
-def _contract(
+def _scorecard(
     call: Transcript,
     parts: CallParts,
     result: ScorecardResult,
-    card: ScorecardDefinition,
-    models: ScoringModels,
+    versions: Versions,
     audio: np.ndarray | None,
-) -> dict[str, Any]:
-    """Assemble the public JSON (see ``docs/scoring.md``)."""
-    dims = result.dimensions
-    compliance = parts.compliance
+) -> Scorecard:
     rows = turn_rows(call, parts, audio)
-    metrics = call_metrics(parts, audio is not None)
-    if audio is not None:
-        metrics["agent_words_per_minute"] = agent_words_per_minute(rows)
-    return {
-        "total": result.total,
-        "dimensions": {d: dims[d].score for d in DIMENSIONS},
-        "dimension_details": _details(result),
-        "cap": result.cap,
-        "not_assessable": {
-            "dimensions": {d: r.not_assessable for d, r in dims.items() if r.not_assessable},
-            "rules": [n.model_dump() for n in compliance.not_assessable],
-        },
-        "findings": [f.model_dump(mode="json") for f in compliance.findings],
-        "turns": rows,
-        "outcome": parts.negotiation.outcome,
-        "metrics": metrics,
-        "debtor_trajectory": _trajectory(parts.trajectory),
-        "skill_observations": list(result.skill_observations),
-        "scorecard": {"id": card.id, "version": card.version},
-        "versions": _versions(models, compliance.jurisdiction, card),
-    }
+    return Scorecard(
+        total=result.total,
+        dimensions=result.dimensions,
+        versions=versions,
+        cap=result.cap,
+        not_assessable_rules=parts.compliance.not_assessable,
+        findings=parts.compliance.findings,
+        turns=rows,
+        outcome=parts.negotiation.outcome,
+        metrics=call_metrics(parts, rows, audio is not None),
+        debtor_trajectory=rounded_trajectory(parts.trajectory),
+        skill_observations=result.skill_observations,
+        with_audio=audio is not None,
+    )
 
 
-def _details(result: ScorecardResult) -> dict[str, Any]:
-    """Per dimension: score, base, effective weight and every explained item."""
-    return {
-        d: {
-            "score": r.score,
-            "base": r.base,
-            "weight": result.weights.get(d, 0.0),
-            "items": list(r.items),
-            "not_assessable": r.not_assessable,
-        }
-        for d, r in result.dimensions.items()
-    }
-
-
-def _without_turns(card: ScorecardDefinition, models: ScoringModels, code: str) -> dict[str, Any]:
-    """The contract for a call with no turns: nothing to judge, every dimension says why."""
-    reason = "the transcript has no turns"
-    result = build_scorecard(card, {d: DimensionInput(not_assessable=reason) for d in DIMENSIONS})
-    return {
-        "total": None,
-        "dimensions": dict.fromkeys(DIMENSIONS),
-        "dimension_details": _details(result),
-        "cap": None,
-        "not_assessable": {"dimensions": dict.fromkeys(DIMENSIONS, reason), "rules": []},
-        "findings": [],
-        "turns": [],
-        "outcome": "none",
-        "metrics": {"not_measured": {"call": reason}},
-        "debtor_trajectory": _trajectory(ToneTrajectory("steady", None, None)),
-        "skill_observations": [],
-        "scorecard": {"id": card.id, "version": card.version},
-        "versions": _versions(models, code, card),
-    }
-
-
-def _trajectory(t: ToneTrajectory) -> dict[str, Any]:
-    return {
-        "label": t.label,
-        "first_third": None if t.first_third is None else round(t.first_third, 4),
-        "last_third": None if t.last_third is None else round(t.last_third, 4),
-        "evidence_turns": list(t.evidence_turns),
-    }
-
-
-def _versions(models: ScoringModels, code: str, card: ScorecardDefinition) -> dict[str, Any]:
+def _versions(models: ScoringModels, code: str, card: ScorecardDefinition) -> Versions:
     """Exactly what produced this scorecard, so a stored result can be reproduced."""
-    return {
-        "engine": ENGINE_VERSION,
-        "scorecard": f"{card.id}@{card.version}",
-        "rule_packs": {
-            p.pack: {"version": p.version, "digest": p.digest} for p in models.packs[code]
-        },
-        "models": {
-            "encoder": models.encoder.model_id,
-            "tone_head": models.tone.version[:16],
-            "debtor_affect_head": models.debtor_affect.head.version[:16],
-        },
-    }
+    return Versions(
+        engine=ENGINE_VERSION,
+        scorecard=DefinitionRef(card.id, card.version),
+        rule_packs={p.pack: PackVersion(p.version, p.digest) for p in models.packs[code]},
+        models=ModelVersions(
+            encoder=models.encoder.model_id,
+            tone_head=models.tone.version[:16],
+            debtor_affect_head=models.debtor_affect.head.version[:16],
+        ),
+    )

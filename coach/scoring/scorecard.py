@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Dimension = Literal["compliance", "tone", "listening", "negotiation", "structure"]
-DIMENSIONS: tuple[Dimension, ...] = ("compliance", "tone", "listening", "negotiation", "structure")
+from coach.scoring.result import (
+    DIMENSIONS,
+    CapResult,
+    Dimension,
+    DimensionResult,
+    ScoreItem,
+    SkillEvidence,
+    SkillObservation,
+)
+
 STATUSES = ("violation", "missing", "suspected")
 SEVERITIES = ("critical", "major", "minor")
 
@@ -77,9 +85,10 @@ class Cap(_Frozen):
 class ScorecardDefinition(_Frozen):
     """One organisation's way of turning evidence into a 0-100 score."""
 
-    id: str = Field(pattern=r"^[a-z0-9_\-]+$")
+    # Lengths fit the CallScore columns that record which definition made a score.
+    id: str = Field(pattern=r"^[a-z0-9_\-]+$", max_length=64)
     name: str = Field(min_length=1)
-    version: str = Field(min_length=1)
+    version: str = Field(min_length=1, max_length=32)
     weights: dict[Dimension, float]
     cap: Cap
     points: dict[Dimension, DimensionPoints]
@@ -129,28 +138,17 @@ class DimensionInput:
 
 
 @dataclass(frozen=True)
-class DimensionResult:
-    """A dimension's score (``None`` when not assessable) and the items that made it."""
-
-    score: int | None
-    base: int
-    items: tuple[dict[str, Any], ...] = ()
-    not_assessable: str | None = None
-
-
-@dataclass(frozen=True)
 class ScorecardResult:
-    """Total, per-dimension results, the effective weights and any cap applied."""
+    """The arithmetic's part of a scorecard: total, dimensions, any cap and the skills."""
 
     total: int | None
-    dimensions: dict[str, DimensionResult]
-    weights: dict[str, float]
-    cap: dict[str, Any] | None
-    skill_observations: tuple[dict[str, Any], ...] = field(default=())
+    dimensions: dict[Dimension, DimensionResult]
+    cap: CapResult | None = None
+    skill_observations: tuple[SkillObservation, ...] = ()
 
 
 def build_scorecard(
-    definition: ScorecardDefinition, inputs: Mapping[str, DimensionInput]
+    definition: ScorecardDefinition, inputs: Mapping[Dimension, DimensionInput]
 ) -> ScorecardResult:
     """Score each dimension, weight the assessable ones (renormalised) and apply the cap."""
     results = {
@@ -160,16 +158,15 @@ def build_scorecard(
     assessable = {d: r.score for d, r in results.items() if r.score is not None}
     weight_sum = sum(definition.weights[d] for d in assessable)
     if not assessable or weight_sum <= 0:
-        return ScorecardResult(None, results, {}, None, ())
-    weights = {d: round(definition.weights[d] / weight_sum, 4) for d in assessable}
-    raw = sum(weights[d] * score for d, score in assessable.items())
-    total = round(raw)
+        return ScorecardResult(None, results)
+    for d in assessable:
+        results[d] = replace(results[d], weight=round(definition.weights[d] / weight_sum, 4))
+    total = round(sum(results[d].weight * score for d, score in assessable.items()))
     cap = _cap(definition.cap, results["compliance"].items)
-    if cap is not None and total > definition.cap.total:
-        total = definition.cap.total
-        cap["applied"] = True
-    observations = skill_observations(definition, results)
-    return ScorecardResult(total, results, weights, cap, observations)
+    if cap is not None and total > cap.max_total:
+        total = cap.max_total
+        cap = replace(cap, applied=True)
+    return ScorecardResult(total, results, cap, skill_observations(definition, results))
 
 
 _MISSING = DimensionInput(not_assessable="no evidence was gathered for this dimension")
@@ -177,54 +174,49 @@ _MISSING = DimensionInput(not_assessable="no evidence was gathered for this dime
 
 def _score_dimension(spec: DimensionPoints, given: DimensionInput) -> DimensionResult:
     if given.not_assessable is not None:
-        return DimensionResult(None, spec.base, (), given.not_assessable)
+        return DimensionResult(None, spec.base, not_assessable=given.not_assessable)
     items = tuple(item for ev in given.evidence if (item := _item(spec, ev)) is not None)
-    change = sum(i["points"] if i["kind"] == "credit" else -i["points"] for i in items)
-    return DimensionResult(max(0, min(100, spec.base + change)), spec.base, items)
+    change = sum(i.change for i in items)
+    return DimensionResult(max(0, min(100, spec.base + change)), spec.base, items=items)
 
 
-def _item(spec: DimensionPoints, ev: Evidence) -> dict[str, Any] | None:
+def _item(spec: DimensionPoints, ev: Evidence) -> ScoreItem | None:
     """The explained score item for one piece of evidence (``None`` if the key is unpriced)."""
-    if ev.key in spec.credits:
-        kind, points = "credit", spec.credits[ev.key]
-    elif ev.key in spec.deductions:
-        kind, points = "deduction", spec.deductions[ev.key]
-    else:
+    credit = ev.key in spec.credits
+    if not credit and ev.key not in spec.deductions:
         return None
-    item: dict[str, Any] = {
-        "kind": kind,
-        "points": points,
-        "key": ev.key,
-        "reason": ev.reason,
-        "turn": ev.turn,
-        "start": ev.start,
-        "end": ev.end,
-        "quote": ev.quote,
-    }
-    if ev.rule_id is not None:
-        item.update(rule_id=ev.rule_id, severity=ev.severity, status=ev.status)
-    return item
+    return ScoreItem(
+        kind="credit" if credit else "deduction",
+        points=spec.credits[ev.key] if credit else spec.deductions[ev.key],
+        key=ev.key,
+        reason=ev.reason,
+        turn=ev.turn,
+        start=ev.start,
+        end=ev.end,
+        quote=ev.quote,
+        rule_id=ev.rule_id,
+        severity=ev.severity,
+        status=ev.status,
+    )
 
 
-def _cap(cap: Cap, items: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The cap record when a finding triggers it, listing the rule ids that did."""
+def _cap(cap: Cap, items: Sequence[ScoreItem]) -> CapResult | None:
+    """The cap when a finding triggers it, listing the rule ids that did."""
     triggers = sorted(
         {
-            i["rule_id"]
+            i.rule_id
             for i in items
-            if "rule_id" in i
-            and i["status"] in cap.statuses
-            and (i["severity"] in cap.severities or i["rule_id"] in cap.rules)
+            if i.rule_id is not None
+            and i.status in cap.statuses
+            and (i.severity in cap.severities or i.rule_id in cap.rules)
         }
     )
-    if not triggers:
-        return None
-    return {"max_total": cap.total, "triggered_by": triggers, "applied": False}
+    return CapResult(cap.total, tuple(triggers)) if triggers else None
 
 
 def skill_observations(
-    definition: ScorecardDefinition, results: Mapping[str, DimensionResult]
-) -> tuple[dict[str, Any], ...]:
+    definition: ScorecardDefinition, results: Mapping[Dimension, DimensionResult]
+) -> tuple[SkillObservation, ...]:
     """One observation per mapped skill from its assessable dimensions (0..1, with evidence).
 
     A skill whose dimensions are all not assessable gets no observation rather than a zero.
@@ -235,12 +227,12 @@ def skill_observations(
         if not scored:
             continue
         score = sum(results[d].score or 0 for d in scored) / (100 * len(scored))
-        evidence = [
-            {k: item[k] for k in ("kind", "key", "turn", "quote")} | {"dimension": d}
+        evidence = tuple(
+            SkillEvidence(item.kind, item.key, item.turn, item.quote, d)
             for d in scored
             for item in results[d].items
-        ]
-        observations.append({"skill": skill, "score": round(score, 3), "evidence": evidence})
+        )
+        observations.append(SkillObservation(skill, round(score, 3), evidence))
     return tuple(observations)
 
 

@@ -56,8 +56,11 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
         CallScore(
             call_id=call.id,
             transcript_version=version.version,
-            total=scorecard["total"],
-            data=scorecard,
+            total=scorecard.total,
+            scorecard_id=scorecard.versions.scorecard.id,
+            scorecard_version=scorecard.versions.scorecard.version,
+            engine_version=scorecard.versions.engine,
+            data=scorecard.to_json_dict(),
         )
     )
     db.session.commit()

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from coach.extensions import db
 from coach.models import Call, CallScore
+from coach.scoring.pipeline import ENGINE_VERSION
 from tests.helpers import csrf_token
 
 pytestmark = pytest.mark.ml
@@ -55,6 +56,9 @@ def test_transcribed_call_gets_an_explained_scorecard(
     with app.app_context():
         score = db.session.query(CallScore).filter_by(call_id=call_id).one()
         card = score.data
+        versions = (score.scorecard_id, score.scorecard_version, score.engine_version)
+    assert versions == (card["scorecard"]["id"], card["scorecard"]["version"], ENGINE_VERSION)
+    assert card["versions"]["engine"] == ENGINE_VERSION
     assert 0 <= card["total"] <= 100
     assert set(card["dimensions"]) == {
         "compliance",

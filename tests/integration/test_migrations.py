@@ -1,10 +1,15 @@
 """The migrations build exactly the schema the models describe, on both databases."""
 
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
+from flask_migrate import downgrade, upgrade
 
 from coach.extensions import db
+from coach.models import Call, CallScore, User
 
 
 def test_models_and_migrations_agree(app: Flask) -> None:
@@ -18,3 +23,64 @@ def test_models_and_migrations_agree(app: Flask) -> None:
             )
         ]
     assert differences == []
+
+
+# call_scores as revision 0003 left it: before the version columns.
+_SCORES_0003 = sa.table(
+    "call_scores",
+    sa.column("call_id", sa.Integer()),
+    sa.column("transcript_version", sa.Integer()),
+    sa.column("total", sa.Float()),
+    sa.column("data", sa.JSON()),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+)
+
+
+def _a_call(owner: User) -> int:
+    call = Call(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        title="Scored before 0004",
+        call_type="initial",
+        jurisdiction="US",
+        channels_mode="stereo",
+        consent=True,
+        source="upload",
+        recording_sha256="0" * 64,
+        recording_ext="ogg",
+        audio_format="ogg/opus",
+        size_bytes=1,
+        duration=1.0,
+        channels=2,
+        sample_rate=16000,
+    )
+    db.session.add(call)
+    db.session.commit()
+    return call.id
+
+
+def test_score_versions_are_backfilled_from_the_stored_json(app: Flask, people) -> None:
+    directory = app.extensions["migrate"].directory
+    stored = {"scorecard": {"id": "default", "version": "1"}, "versions": {"engine": "2"}}
+    with app.app_context():
+        call_id = _a_call(db.session.get(User, people["priya"].user_id))
+        db.session.remove()  # the schema changes below must not wait on this session
+        downgrade(directory=directory, revision="0003_call_scores")
+        try:
+            rows = [
+                {"transcript_version": 1, "total": 80.0, "data": stored},
+                {"transcript_version": 2, "total": None, "data": {"total": None}},
+            ]
+            with db.engine.begin() as connection:
+                connection.execute(
+                    sa.insert(_SCORES_0003),
+                    [row | {"call_id": call_id, "created_at": datetime.now(UTC)} for row in rows],
+                )
+        finally:
+            upgrade(directory=directory)
+        backfilled = db.session.execute(
+            sa.select(
+                CallScore.scorecard_id, CallScore.scorecard_version, CallScore.engine_version
+            ).order_by(CallScore.transcript_version)
+        ).all()
+    assert [tuple(row) for row in backfilled] == [("default", "1", "2"), (None, None, None)]

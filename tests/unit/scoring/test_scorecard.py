@@ -9,8 +9,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from coach.scoring.result import DIMENSIONS, CapResult, Dimension, SkillEvidence
 from coach.scoring.scorecard import (
-    DIMENSIONS,
     DimensionInput,
     Evidence,
     ScorecardDefinition,
@@ -27,7 +27,7 @@ def definition(**changes: object) -> ScorecardDefinition:
     return ScorecardDefinition.model_validate(data)
 
 
-def clean() -> dict[str, DimensionInput]:
+def clean() -> dict[Dimension, DimensionInput]:
     """A call with no evidence at all: every dimension sits at its base."""
     return {d: DimensionInput() for d in DIMENSIONS}
 
@@ -65,11 +65,10 @@ def test_each_deduction_carries_its_evidence() -> None:
     inputs = clean() | {"compliance": DimensionInput((violation("major"),))}
     result = build_scorecard(definition(), inputs)
     (item,) = result.dimensions["compliance"].items
-    assert item["kind"] == "deduction"
-    assert item["points"] == 25
-    assert (item["turn"], item["start"], item["end"]) == (4, 12.5, 14.0)
-    assert item["quote"] == "you will be arrested"
-    assert item["rule_id"] == "US-X-THREAT"
+    assert (item.kind, item.points, item.change) == ("deduction", 25, -25)
+    assert (item.turn, item.start, item.end) == (4, 12.5, 14.0)
+    assert item.quote == "you will be arrested"
+    assert (item.rule_id, item.severity, item.status) == ("US-X-THREAT", "major", "violation")
     assert result.dimensions["compliance"].score == 75
 
 
@@ -83,7 +82,7 @@ def test_credits_raise_a_dimension_and_scores_stay_within_0_and_100() -> None:
     result = build_scorecard(definition(), inputs)
     assert result.dimensions["listening"].score == 100
     assert result.dimensions["tone"].score == 0
-    assert all(i["kind"] == "credit" for i in result.dimensions["listening"].items)
+    assert all(i.kind == "credit" for i in result.dimensions["listening"].items)
 
 
 def test_critical_violation_caps_the_total() -> None:
@@ -95,7 +94,7 @@ def test_critical_violation_caps_the_total() -> None:
     }
     result = build_scorecard(card, inputs)
     assert result.total == card.cap.total
-    assert result.cap == {"max_total": 40, "triggered_by": ["US-X-THREAT"], "applied": True}
+    assert result.cap == CapResult(max_total=40, triggered_by=("US-X-THREAT",), applied=True)
 
 
 def test_major_violation_does_not_cap() -> None:
@@ -104,6 +103,13 @@ def test_major_violation_does_not_cap() -> None:
     )
     assert result.cap is None
     assert result.total is not None and result.total > 40
+
+
+def test_a_cap_that_does_not_bite_is_reported_but_not_applied() -> None:
+    card = definition(cap={"total": 95})
+    result = build_scorecard(card, clean() | {"compliance": DimensionInput((violation(),))})
+    assert result.total is not None and result.total < 95
+    assert result.cap == CapResult(max_total=95, triggered_by=("US-X-THREAT",), applied=False)
 
 
 def test_cap_can_name_extra_rules() -> None:
@@ -118,8 +124,8 @@ def test_not_assessable_dimension_is_left_out_and_weights_renormalised() -> None
     result = build_scorecard(card, inputs)
     assert result.dimensions["listening"].score is None
     assert result.dimensions["listening"].not_assessable == "no debtor turns"
-    assert "listening" not in result.weights
-    assert sum(result.weights.values()) == pytest.approx(1.0, abs=1e-3)
+    assert result.dimensions["listening"].weight == 0.0
+    assert sum(r.weight for r in result.dimensions.values()) == pytest.approx(1.0, abs=1e-3)
     rest = [d for d in DIMENSIONS if d != "listening"]
     share = sum(card.weights[d] for d in rest)
     expected = sum(card.weights[d] / share * card.points[d].base for d in rest)
@@ -136,10 +142,19 @@ def test_nothing_assessable_gives_no_total_rather_than_zero() -> None:
 def test_skill_observations_follow_the_mapping_and_skip_unassessable() -> None:
     inputs = clean() | {"negotiation": DimensionInput(not_assessable="disputed")}
     result = build_scorecard(definition(), inputs)
-    skills = {o["skill"]: o for o in result.skill_observations}
+    skills = {o.skill: o for o in result.skill_observations}
     assert "negotiation" not in skills
-    assert skills["compliance"]["score"] == 1.0
-    assert 0.0 <= skills["empathy"]["score"] <= 1.0
+    assert skills["compliance"].score == 1.0
+    assert 0.0 <= skills["empathy"].score <= 1.0
+
+
+def test_skill_evidence_is_the_items_of_the_mapped_dimensions() -> None:
+    card = definition(skills={"compliance": ["compliance"]})
+    result = build_scorecard(card, clean() | {"compliance": DimensionInput((violation(),))})
+    [observation] = result.skill_observations
+    assert observation.evidence == (
+        SkillEvidence("deduction", "violation_critical", 4, "you will be arrested", "compliance"),
+    )
 
 
 def test_weights_must_sum_to_one() -> None:
