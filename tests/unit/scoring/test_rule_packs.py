@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,15 @@ from coach.scoring.rules import (
     load_rule_packs,
 )
 from coach.scoring.types import Transcript, Turn
+from tests.rule_catalog import rule_kinds
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 RULES_DIR = REPO_ROOT / "content" / "rules"
-CATALOG = REPO_ROOT.parent / "shared" / "domain" / "compliance-rules.md"
 
 
 @pytest.fixture(scope="module")
 def packs():
     return load_rule_packs(RULES_DIR)
-
-
-def _catalog_ids() -> list[str]:
-    return re.findall(r"^\| \d+ \| (\S+) \|", CATALOG.read_text(encoding="utf-8"), re.MULTILINE)
 
 
 def _minimal_pack(pattern: str) -> dict:
@@ -71,10 +66,9 @@ def test_all_three_packs_load_with_versions(packs):
     assert all(p.version for p in names.values())
 
 
-@pytest.mark.skipif(not CATALOG.exists(), reason="shared domain catalog not present")
 def test_rule_ids_are_exactly_the_catalog_ids(packs):
     ids = [r.id for ps in packs.values() for p in ps for r in p.rules]
-    catalog = _catalog_ids()
+    catalog = list(rule_kinds())
     assert len(catalog) == 50
     assert len(ids) == len(set(ids)) == 50
     assert set(ids) == set(catalog)
