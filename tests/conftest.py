@@ -1,7 +1,8 @@
 """Shared fixtures: a Coach app per database backend (SQLite and PostgreSQL), seeded users.
 
 Every test that uses ``app`` runs once on SQLite and once on a fresh PostgreSQL database
-created for this test session, with the real migrations applied.
+created for this test session, with the real migrations applied. The PostgreSQL and Redis
+servers are the configured ones when they answer, else throwaway ones (tests/services.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from flask_migrate import upgrade
 from sqlalchemy import delete
 
 from coach import create_app
+from coach.config import SETTINGS
 from coach.extensions import db
+from tests import services
 from tests.helpers import Login, sign_in
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -32,19 +35,35 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 POSTGRES_ADMIN_URL = os.environ.get(
     "COACH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
+# The server the rq runner and its worker use unless a test says otherwise.
+REDIS_URL = os.environ.get("COACH_REDIS_URL") or SETTINGS["REDIS_URL"].default
 
 
-def _create_postgres_database() -> tuple[str, str]:
+def _create_postgres_database(admin_url: str) -> tuple[str, str]:
     name = f"coach_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
     return name, f"{base}/{name}"
 
 
-def _drop_postgres_database(name: str) -> None:
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+def _drop_postgres_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """COACH_TEST_POSTGRES, or a throwaway server's admin URL when nothing answers there."""
+    with services.postgres(POSTGRES_ADMIN_URL) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """COACH_REDIS_URL (or Coach's default), or a throwaway server's when nothing answers."""
+    with services.redis(REDIS_URL) as url:
+        yield url
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -105,12 +124,17 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def _app(
-    backend: str, tmp_path_factory: pytest.TempPathFactory, model_cache: Path
+    backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    model_cache: Path,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp(f"instance-{backend}")
-    pg_name = None
+    pg_name = admin_url = None
     if backend == "postgresql":
-        pg_name, url = _create_postgres_database()
+        # Asked for here, not as an argument, so SQLite-only runs start no server.
+        admin_url = request.getfixturevalue("postgres_admin_url")
+        pg_name, url = _create_postgres_database(admin_url)
     else:
         url = f"sqlite:///{instance / 'coach.sqlite3'}"
     app = create_app(
@@ -128,8 +152,8 @@ def _app(
     yield app
     with app.app_context():
         db.engine.dispose()
-    if pg_name:
-        _drop_postgres_database(pg_name)
+    if admin_url and pg_name:
+        _drop_postgres_database(admin_url, pg_name)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The rq runner against the real Redis, with a real ``flask coach jobs worker`` process."""
+"""The rq runner against a real Redis, with a real ``flask coach jobs worker`` process."""
 
 from __future__ import annotations
 
@@ -20,15 +20,16 @@ pytestmark = [pytest.mark.redis, pytest.mark.ml]
 
 
 @pytest.fixture
-def rq_app(app: Flask, sibling_app):
+def rq_app(app: Flask, sibling_app, redis_url: str):
     """An app on the same database configured for the rq runner, and the worker's environment."""
     settings = app.config["COACH"]
     queue = f"coach-test-{uuid.uuid4().hex[:8]}"
-    rq = sibling_app(JOB_RUNNER="rq", RQ_QUEUE=queue)
+    rq = sibling_app(JOB_RUNNER="rq", RQ_QUEUE=queue, REDIS_URL=redis_url)
     env = {
         "COACH_INSTANCE_PATH": str(Path(app.instance_path)),
         "COACH_JOB_RUNNER": "rq",
         "COACH_RQ_QUEUE": queue,
+        "COACH_REDIS_URL": redis_url,
         **{
             f"COACH_{key}": str(settings[key])
             for key in ("DATABASE_URL", "RECORDINGS_DIR", "CONTENT_DIR", "MODEL_CACHE_DIR")
