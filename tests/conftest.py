@@ -27,11 +27,10 @@ from sqlalchemy import delete
 from coach import create_app
 from coach.config import SETTINGS
 from coach.extensions import db
-from tests import services
+from coach.scoring.wer import read_script
+from tests import services, speech_synthesis
 from tests.helpers import Login, sign_in
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
 POSTGRES_ADMIN_URL = os.environ.get(
     "COACH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
@@ -77,38 +76,42 @@ def _in_memory_test_request_bodies() -> Iterator[None]:
 
 
 @dataclass(frozen=True)
-class TestAudio:
-    """Small re-encodings of the shared recordings (uploads under werkzeug's 500 KB spool)."""
+class SessionAudio:
+    """Recordings synthesized once per test session (see tests/speech_synthesis.py)."""
 
-    speech: Path  # jfk.flac as 16 kHz mono FLAC, ~11 s of real speech
-    stereo_call: Path  # practice_call_60s_stereo.flac as 32 kbit/s Opus in Ogg
+    speech: Path  # the neural voice reading SPEECH: 16 kHz mono FLAC, under werkzeug's spool
+    speech_two_channel: Path  # the same, 44.1 kHz, one signal on both channels; WAV, over 1 MB
+    speech_duration: float
+    speech_sentence_starts: tuple[float, ...]  # seconds at which each sentence's sound begins
+    call_mono: Path  # the practice call (PRACTICE_CALL), both voices on one channel, 16 kHz WAV
+    call_stereo: Path  # agent left, debtor right, each silent while the other speaks (FLAC)
+    stereo_call: Path  # call_stereo as 32 kbit/s Opus in Ogg, under werkzeug's spool
 
 
 @pytest.fixture(scope="session")
-def test_audio(tmp_path_factory: pytest.TempPathFactory) -> TestAudio:
+def test_audio(tmp_path_factory: pytest.TempPathFactory) -> SessionAudio:
     folder = tmp_path_factory.mktemp("audio")
-    testdata = SHARED_DIR / "testdata"
-    speech, stereo = folder / "jfk16k.flac", folder / "call.ogg"
+    spoken = speech_synthesis.neural_speech(speech_synthesis.SPEECH)
+    speech = speech_synthesis.write_wav(folder / "speech.wav", [spoken.samples])
+    script = read_script(speech_synthesis.PRACTICE_CALL)
+    call = speech_synthesis.call_recordings(script, folder, "call")
+    stereo_call = folder / "call.ogg"
     subprocess.run(
-        ["sox", str(testdata / "jfk.flac"), "-r", "16000", "-c", "1", "-b", "16", str(speech)],
+        ["ffmpeg", "-loglevel", "error", "-i", str(call.stereo), "-c:a", "libopus", "-b:a", "32k",
+         str(stereo_call)],
         check=True,
+    )  # fmt: skip
+    return SessionAudio(
+        speech=speech_synthesis.convert(speech, folder / "speech.flac"),
+        speech_two_channel=speech_synthesis.convert(
+            speech, folder / "speech_2ch.wav", "-r", "44100", "-c", "2"
+        ),
+        speech_duration=spoken.duration,
+        speech_sentence_starts=spoken.sentence_starts,
+        call_mono=call.mono,
+        call_stereo=speech_synthesis.convert(call.stereo, folder / "call_stereo.flac"),
+        stereo_call=stereo_call,
     )
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-i",
-            str(testdata / "practice_call_60s_stereo.flac"),
-            "-c:a",
-            "libopus",
-            "-b:a",
-            "32k",
-            str(stereo),
-        ],
-        check=True,
-    )
-    return TestAudio(speech=speech, stereo_call=stereo)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

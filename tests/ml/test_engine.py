@@ -13,11 +13,11 @@ import yaml
 from coach.scoring.batch import score_batch, score_file
 from coach.scoring.engine import ScoringModels, load_scoring_models, score_transcript
 from coach.scoring.rules import JURISDICTIONS
+from tests.speech_synthesis import PRACTICE_CALL
 
 pytestmark = pytest.mark.ml
 
 REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO.parent / "shared" / "testdata" / "practice_call_60s.script"
 DIMENSIONS = {"compliance", "tone", "listening", "negotiation", "structure"}
 TONES = {
     "empathetic",
@@ -42,7 +42,7 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> ScoringModels:
 @pytest.fixture(scope="module")
 def practice_call() -> dict:
     turns = []
-    for line in SCRIPT.read_text(encoding="utf-8").splitlines():
+    for line in PRACTICE_CALL.read_text(encoding="utf-8").splitlines():
         if "|" in line:
             who, text = line.split("|", 1)
             turns.append({"speaker": "agent" if who == "A" else "debtor", "text": text})
