@@ -19,6 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP) system-packages
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/flask --app coach coach content check
 	$(BIN)/pytest
 
