@@ -23,7 +23,7 @@ from piper import PiperVoice, SynthesisConfig
 SAMPLE_RATE = 16_000
 AGENT_VOICE, DEBTOR_VOICE = "en-us", "en-us+f3"
 CALLS_DIR = Path(__file__).resolve().parent / "data" / "calls"
-# A two-voice practice call of about a minute (tests), and one of about three (benchmarks).
+# A two-voice practice call of about 55 s (tests), and one of about 2.5 minutes (benchmarks).
 PRACTICE_CALL = CALLS_DIR / "practice_call.script"
 LONG_PRACTICE_CALL = CALLS_DIR / "practice_call_long.script"
 # What the neural voice says: about 11 s, an agent talking alone.
