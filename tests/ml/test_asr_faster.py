@@ -1,4 +1,5 @@
-"""The default backend (faster-whisper, packaged tiny.en, int8) on real and synthesized speech."""
+"""The default backend (faster-whisper, packaged tiny.en, int8) on synthesized speech:
+a natural neural voice, and espeak-ng voices in practice calls."""
 
 from __future__ import annotations
 
