@@ -5,7 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-SYSTEM_PACKAGES := chromium chromium-driver espeak-ng sox ffmpeg
+# postgresql and redis-server: the tests start throwaway servers when none answers (tests/services.py).
+SYSTEM_PACKAGES := chromium chromium-driver espeak-ng sox ffmpeg postgresql redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -18,6 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP) system-packages
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/flask --app coach coach content check
 	$(BIN)/pytest
 

@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/asr.py [--runs 3] [--out docs/benchmarks.md]
 
-Each configuration runs in its own child process, so its peak RSS is its own. For every
-shared test recording each run times the whole pipeline (store the file, decode, transcribe,
-build turns, serialise the transcript) with the engine's share of that same run, then the raw
-engine calls alone on the already-decoded channels; the median of ``--runs`` runs is reported.
+Each configuration runs in its own child process, so its peak RSS is its own. The recordings
+are synthesized once per benchmark, as the tests make theirs (tests/speech_synthesis.py): a
+neural voice reading a few sentences, and two-voice practice calls of about one and two and a
+half minutes. For every recording each run times the whole pipeline (store the file, decode,
+transcribe, build turns, serialise the transcript) with the engine's share of that same run,
+then the raw engine calls alone on the already-decoded channels; the median of ``--runs`` runs
+is reported.
 The overhead is measured inside each pipeline run, so machine noise between runs cannot
 masquerade as pipeline cost.
 """
@@ -31,24 +34,29 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.docs_section import write_section  # noqa: E402
-
-TESTDATA = REPO / ".." / "shared" / "testdata"
-JFK_TEXT = (
-    "And so, my fellow Americans, ask not what your country can do for you, "
-    "ask what you can do for your country."
+from tests.speech_synthesis import (  # noqa: E402
+    LONG_PRACTICE_CALL,
+    PRACTICE_CALL,
+    SPEECH,
+    SPEECH_TEXT,
+    call_recordings,
+    convert,
+    neural_speech,
+    write_wav,
 )
-# recording → reference (.script file, or the literal text)
+
+# recording (a file :func:`synthesize` writes) → the script of what is said; None: SPEECH
 RECORDINGS = {
-    "jfk.flac": JFK_TEXT,
-    "practice_call_60s.wav": "practice_call_60s.script",
-    "practice_call_60s_stereo.flac": "practice_call_60s.script",
-    "practice_call_180s.flac": "practice_call_180s.script",
+    "speech.flac": None,
+    "practice_call.wav": PRACTICE_CALL,
+    "practice_call_stereo.flac": PRACTICE_CALL,
+    "practice_call_long.wav": LONG_PRACTICE_CALL,
 }
 
 
 # The target is stated for a 5-minute call: the default engine also runs one, five copies of
-# the 61 s stereo call joined end to end with sox (only the default: it would add minutes).
-LONG_CALL = "practice_call_60s_stereo.flac"
+# the stereo practice call joined end to end with sox (only the default: it would add minutes).
+LONG_CALL = "practice_call_stereo.flac"
 LONG_CALL_COPIES = 5
 
 
@@ -100,7 +108,18 @@ class TimedRecognizer:
             self.seconds += time.perf_counter() - started
 
 
-def measure(config_key: str, runs: int) -> list[dict[str, object]]:
+def synthesize(folder: Path) -> None:
+    """Write every recording of :data:`RECORDINGS` into ``folder``, once for all configurations."""
+    from tests.wer import read_script
+
+    speech = write_wav(folder / "speech.wav", [neural_speech(SPEECH).samples])
+    convert(speech, folder / "speech.flac")
+    call = call_recordings(read_script(PRACTICE_CALL), folder, "practice_call")
+    convert(call.stereo, folder / "practice_call_stereo.flac")
+    call_recordings(read_script(LONG_PRACTICE_CALL), folder, "practice_call_long")
+
+
+def measure(config_key: str, runs: int, recordings_dir: Path) -> list[dict[str, object]]:
     """Run one configuration over every recording (in this process) and return table rows."""
     from coach.speech.transcriber import AsrSettings, make_recognizer
 
@@ -112,9 +131,9 @@ def measure(config_key: str, runs: int) -> list[dict[str, object]]:
     recognizer = make_recognizer(settings)
     load_s = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as folder:
-        recordings = [_recording(name, ref) for name, ref in RECORDINGS.items()]
+        recordings = [_recording(recordings_dir, name) for name in RECORDINGS]
         if config.long_call:
-            recordings.append(_long_call(Path(folder)))
+            recordings.append(_long_call(recordings_dir, Path(folder)))
         rows = [_measure_recording(settings, recognizer, r, runs) for r in recordings]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return [
@@ -122,21 +141,23 @@ def measure(config_key: str, runs: int) -> list[dict[str, object]]:
     ]
 
 
-def _recording(name: str, reference: str) -> Recording:
-    """A shared test recording and its reference (a ``.script`` file or the literal text)."""
+def _recording(recordings_dir: Path, name: str) -> Recording:
+    """A synthesized recording and its reference (its script's turns, or SPEECH's text)."""
     from tests.wer import read_script
 
-    if not reference.endswith(".script"):
-        return Recording(name, TESTDATA / name, None, reference)
-    script = read_script(TESTDATA / reference)
-    return Recording(name, TESTDATA / name, script, " ".join(text for _, text in script))
+    script_path = RECORDINGS[name]
+    if script_path is None:
+        return Recording(name, recordings_dir / name, None, SPEECH_TEXT)
+    script = read_script(script_path)
+    return Recording(name, recordings_dir / name, script, " ".join(text for _, text in script))
 
 
-def _long_call(folder: Path) -> Recording:
+def _long_call(recordings_dir: Path, folder: Path) -> Recording:
     """The 5-minute stereo call: :data:`LONG_CALL` repeated, with its script repeated."""
     path = folder / "long_call.flac"
-    subprocess.run(["sox", *[str(TESTDATA / LONG_CALL)] * LONG_CALL_COPIES, str(path)], check=True)
-    one = _recording(LONG_CALL, RECORDINGS[LONG_CALL])
+    copies = [str(recordings_dir / LONG_CALL)] * LONG_CALL_COPIES
+    subprocess.run(["sox", *copies, str(path)], check=True)
+    one = _recording(recordings_dir, LONG_CALL)
     return Recording(
         f"{LONG_CALL} x{LONG_CALL_COPIES}",
         path,
@@ -250,23 +271,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     parser.add_argument("--config", choices=CONFIGS, help=argparse.SUPPRESS)
+    parser.add_argument("--recordings", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     load_before = os.getloadavg()[0]
     if args.config:
-        print(json.dumps(measure(args.config, args.runs)))
+        print(json.dumps(measure(args.config, args.runs, args.recordings)))
         return
     rows: list[dict[str, object]] = []
-    for key in CONFIGS:
-        child = subprocess.run(
-            [sys.executable, __file__, "--config", key, "--runs", str(args.runs)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        rows += json.loads(child.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory() as recordings:
+        synthesize(Path(recordings))
+        for key in CONFIGS:
+            command = [sys.executable, __file__, "--config", key, "--runs", str(args.runs)]
+            child = subprocess.run(
+                [*command, "--recordings", recordings], check=True, capture_output=True, text=True
+            )
+            rows += json.loads(child.stdout.strip().splitlines()[-1])
     table = markdown(rows, args.runs, load_before)
     print(table)
     write_section(args.out, "asr", table)

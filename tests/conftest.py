@@ -1,7 +1,8 @@
 """Shared fixtures: a Coach app per database backend (SQLite and PostgreSQL), seeded users.
 
 Every test that uses ``app`` runs once on SQLite and once on a fresh PostgreSQL database
-created for this test session, with the real migrations applied.
+created for this test session, with the real migrations applied. The PostgreSQL and Redis
+servers are the configured ones when they answer, else throwaway ones (tests/services.py).
 """
 
 from __future__ import annotations
@@ -24,30 +25,46 @@ from flask_migrate import upgrade
 from sqlalchemy import delete
 
 from coach import create_app
+from coach.config import SETTINGS
 from coach.engines import EXTENSION as ENGINES
 from coach.engines import Engines
 from coach.extensions import db
-from tests import fakes
+from tests import fakes, services, speech_synthesis
 from tests.helpers import Login, sign_in
+from tests.wer import read_script
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
 POSTGRES_ADMIN_URL = os.environ.get(
     "COACH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
+# The server the rq runner and its worker use unless a test says otherwise.
+REDIS_URL = os.environ.get("COACH_REDIS_URL") or SETTINGS["REDIS_URL"].default
 
 
-def _create_postgres_database() -> tuple[str, str]:
+def _create_postgres_database(admin_url: str) -> tuple[str, str]:
     name = f"coach_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
     return name, f"{base}/{name}"
 
 
-def _drop_postgres_database(name: str) -> None:
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+def _drop_postgres_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """COACH_TEST_POSTGRES, or a throwaway server's admin URL when nothing answers there."""
+    with services.postgres(POSTGRES_ADMIN_URL) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """COACH_REDIS_URL (or Coach's default), or a throwaway server's when nothing answers."""
+    with services.redis(REDIS_URL) as url:
+        yield url
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,38 +78,42 @@ def _in_memory_test_request_bodies() -> Iterator[None]:
 
 
 @dataclass(frozen=True)
-class TestAudio:
-    """Small re-encodings of the shared recordings (uploads under werkzeug's 500 KB spool)."""
+class SessionAudio:
+    """Recordings synthesized once per test session (see tests/speech_synthesis.py)."""
 
-    speech: Path  # jfk.flac as 16 kHz mono FLAC, ~11 s of real speech
-    stereo_call: Path  # practice_call_60s_stereo.flac as 32 kbit/s Opus in Ogg
+    speech: Path  # the neural voice reading SPEECH: 16 kHz mono FLAC, under werkzeug's spool
+    speech_two_channel: Path  # the same, 44.1 kHz, one signal on both channels; WAV, over 1 MB
+    speech_duration: float
+    speech_sentence_starts: tuple[float, ...]  # seconds at which each sentence's sound begins
+    call_mono: Path  # the practice call (PRACTICE_CALL), both voices on one channel, 16 kHz WAV
+    call_stereo: Path  # agent left, debtor right, each silent while the other speaks (FLAC)
+    stereo_call: Path  # call_stereo as 32 kbit/s Opus in Ogg, under werkzeug's spool
 
 
 @pytest.fixture(scope="session")
-def test_audio(tmp_path_factory: pytest.TempPathFactory) -> TestAudio:
+def test_audio(tmp_path_factory: pytest.TempPathFactory) -> SessionAudio:
     folder = tmp_path_factory.mktemp("audio")
-    testdata = SHARED_DIR / "testdata"
-    speech, stereo = folder / "jfk16k.flac", folder / "call.ogg"
+    spoken = speech_synthesis.neural_speech(speech_synthesis.SPEECH)
+    speech = speech_synthesis.write_wav(folder / "speech.wav", [spoken.samples])
+    script = read_script(speech_synthesis.PRACTICE_CALL)
+    call = speech_synthesis.call_recordings(script, folder, "call")
+    stereo_call = folder / "call.ogg"
     subprocess.run(
-        ["sox", str(testdata / "jfk.flac"), "-r", "16000", "-c", "1", "-b", "16", str(speech)],
+        ["ffmpeg", "-loglevel", "error", "-i", str(call.stereo), "-c:a", "libopus", "-b:a", "32k",
+         str(stereo_call)],
         check=True,
+    )  # fmt: skip
+    return SessionAudio(
+        speech=speech_synthesis.convert(speech, folder / "speech.flac"),
+        speech_two_channel=speech_synthesis.convert(
+            speech, folder / "speech_2ch.wav", "-r", "44100", "-c", "2"
+        ),
+        speech_duration=spoken.duration,
+        speech_sentence_starts=spoken.sentence_starts,
+        call_mono=call.mono,
+        call_stereo=speech_synthesis.convert(call.stereo, folder / "call_stereo.flac"),
+        stereo_call=stereo_call,
     )
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-i",
-            str(testdata / "practice_call_60s_stereo.flac"),
-            "-c:a",
-            "libopus",
-            "-b:a",
-            "32k",
-            str(stereo),
-        ],
-        check=True,
-    )
-    return TestAudio(speech=speech, stereo_call=stereo)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -108,12 +129,17 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def _app(
-    backend: str, tmp_path_factory: pytest.TempPathFactory, model_cache: Path
+    backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    model_cache: Path,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp(f"instance-{backend}")
-    pg_name = None
+    pg_name = admin_url = None
     if backend == "postgresql":
-        pg_name, url = _create_postgres_database()
+        # Asked for here, not as an argument, so SQLite-only runs start no server.
+        admin_url = request.getfixturevalue("postgres_admin_url")
+        pg_name, url = _create_postgres_database(admin_url)
     else:
         url = f"sqlite:///{instance / 'coach.sqlite3'}"
     app = create_app(
@@ -131,8 +157,8 @@ def _app(
     yield app
     with app.app_context():
         db.engine.dispose()
-    if pg_name:
-        _drop_postgres_database(pg_name)
+    if admin_url and pg_name:
+        _drop_postgres_database(admin_url, pg_name)
 
 
 @pytest.fixture

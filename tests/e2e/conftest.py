@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import SHARED_DIR
+from tests.conftest import SessionAudio
+from tests.speech_synthesis import convert
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -27,12 +27,10 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="session")
-def fake_microphone_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Real speech (jfk.flac) as the 48 kHz mono 16-bit WAV Chromium's fake microphone plays."""
+def fake_microphone_wav(tmp_path_factory: pytest.TempPathFactory, test_audio: SessionAudio) -> Path:
+    """The synthesized speech as the 48 kHz mono 16-bit WAV Chromium's fake microphone plays."""
     wav = tmp_path_factory.mktemp("microphone") / "speech.wav"
-    source = SHARED_DIR / "testdata" / "jfk.flac"
-    subprocess.run(["sox", str(source), "-r", "48000", "-c", "1", "-b", "16", str(wav)], check=True)
-    return wav
+    return convert(test_audio.speech, wav, "-r", "48000", "-c", "1", "-b", "16")
 
 
 @pytest.fixture(scope="session")

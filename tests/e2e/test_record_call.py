@@ -20,14 +20,14 @@ def test_record_upload_and_read_the_transcript(page: Page, live_server: str, app
     page.get_by_label("Title").fill("Browser recording")
     page.get_by_role("button", name="Start recording").click()
     expect(page.locator("#record-state")).to_have_text("Recording…")
-    page.wait_for_timeout(12_000)  # the fake microphone plays 11 s of speech once
+    page.wait_for_timeout(12_000)  # the fake microphone plays about 10.5 s of speech once
     page.get_by_role("button", name="Stop").click()
     expect(page.locator("#record-state")).to_contain_text("Recorded")
     page.get_by_label("Only me (the agent)").check()
     page.get_by_label("Everyone on this recording agreed to be recorded").check()
     page.get_by_role("button", name="Upload and transcribe").click()
     expect(page).to_have_url(re.compile(r"/calls/\d+$"), timeout=90_000)
-    expect(page.locator("#transcript")).to_contain_text("country", timeout=90_000)
+    expect(page.locator("#transcript")).to_contain_text("budget", timeout=90_000)
     call_id = int(page.url.rsplit("/", 1)[1])
     with app.app_context():
         call = db.session.get(Call, call_id)
@@ -36,13 +36,11 @@ def test_record_upload_and_read_the_transcript(page: Page, live_server: str, app
 
 
 def test_upload_without_consent_shows_the_error(
-    page: Page, live_server: str, app, people, tmp_path
+    page: Page, live_server: str, app, people, test_audio
 ) -> None:
-    from tests.conftest import SHARED_DIR
-
     sign_in_page(page, live_server, people["sam"].email, people["sam"].password)
     page.goto(f"{live_server}/calls/new")
-    page.set_input_files("input[type=file]", str(SHARED_DIR / "testdata" / "jfk.flac"))
+    page.set_input_files("input[type=file]", str(test_audio.speech))
     page.get_by_role("button", name="Upload and transcribe").click()
     expect(page.locator(".field.has-error")).to_contain_text("This field is required")
     with app.app_context():

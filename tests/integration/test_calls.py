@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 
 from coach.extensions import db
 from coach.models import Call, Job, JobStatus
-from tests.conftest import SHARED_DIR
 from tests.helpers import csrf_token, wav_with_unknown_codec
 
 
@@ -41,13 +40,14 @@ def test_uploaded_call_is_transcribed_and_shown(
     client: FlaskClient, sign_in_as, app, test_audio
 ) -> None:
     sign_in_as("priya")
-    response = _upload(client, test_audio.speech.read_bytes(), "kennedy.flac")
+    response = _upload(client, test_audio.speech.read_bytes(), "speech.flac")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "ask not what your country" in page.lower()
+    assert "a monthly payment that fits your budget" in page.lower()
     call_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     data = client.get(f"/calls/{call_id}/transcript.json").get_json()
-    assert data["language"] == "en" and data["duration"] == pytest.approx(11.0, abs=0.2)
+    assert data["language"] == "en"
+    assert data["duration"] == pytest.approx(test_audio.speech_duration, abs=0.2)
     words = [w for turn in data["turns"] for w in turn["words"]]
     assert all(0 <= w["start"] <= w["end"] <= data["duration"] for w in words)
     assert {turn["speaker"] for turn in data["turns"]} == {"agent"}
@@ -106,7 +106,9 @@ def test_over_size_limit_is_refused(
 ) -> None:
     monkeypatch.setitem(app.config["COACH"], "MAX_UPLOAD_MB", 1)
     sign_in_as("priya")
-    response = _upload(client, (SHARED_DIR / "testdata" / "jfk.flac").read_bytes(), "k.flac")
+    recording = test_audio.speech_two_channel.read_bytes()
+    assert len(recording) > 1024 * 1024
+    response = _upload(client, recording, "k.wav")
     assert response.status_code == 400
     assert "larger than the 1 MB limit" in response.get_data(as_text=True)
 
@@ -144,14 +146,14 @@ def test_transcript_edits_are_versioned(client: FlaskClient, sign_in_as, app, te
     response = client.post(
         f"/calls/{call_id}/transcript",
         data=json.dumps(
-            {"edits": [{"index": 0, "speaker": "debtor", "text": "And so, my fellow Americans."}]}
+            {"edits": [{"index": 0, "speaker": "debtor", "text": "Good afternoon to you."}]}
         ),
         headers={"X-CSRFToken": token, "Content-Type": "application/json"},
     )
     assert response.status_code == 200 and response.get_json()["version"] == 2
     latest = client.get(f"/calls/{call_id}/transcript.json").get_json()
     assert latest["turns"][0]["speaker"] == "debtor"
-    assert latest["turns"][0]["text"] == "And so, my fellow Americans."
+    assert latest["turns"][0]["text"] == "Good afternoon to you."
     bad = client.post(
         f"/calls/{call_id}/transcript",
         data=json.dumps({"edits": [{"index": 99}]}),
@@ -198,11 +200,11 @@ def test_recovery_requeues_jobs_left_running(app: Flask, people) -> None:
 
 @pytest.mark.usefixtures("fake_models")
 def test_two_identical_channels_are_one_speaker_not_stereo(
-    client: FlaskClient, sign_in_as, app
+    client: FlaskClient, sign_in_as, app, test_audio
 ) -> None:
-    """jfk.flac stores one voice on both channels: it must not become an agent/debtor split."""
+    """One voice stored on both channels must not become an agent/debtor split."""
     sign_in_as("priya")
-    response = _upload(client, (SHARED_DIR / "testdata" / "jfk.flac").read_bytes(), "k.flac")
+    response = _upload(client, test_audio.speech_two_channel.read_bytes(), "k.wav")
     call_id = int(response.headers["Location"].rsplit("/", 1)[1])
     with app.app_context():
         call = db.session.get(Call, call_id)

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.conftest import SHARED_DIR
+from tests.conftest import SessionAudio
 
 pytestmark = pytest.mark.ml
 
 
-def test_transcribe_prints_the_json_contract(app: Flask) -> None:
+def test_transcribe_prints_the_json_contract(app: Flask, test_audio: SessionAudio) -> None:
     result = app.test_cli_runner().invoke(
-        args=["coach", "calls", "transcribe", str(SHARED_DIR / "testdata" / "jfk.flac"), "--json"]
+        args=["coach", "calls", "transcribe", str(test_audio.speech), "--json"]
     )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -23,13 +23,12 @@ def test_transcribe_prints_the_json_contract(app: Flask) -> None:
     turn = data["turns"][0]
     assert set(turn) >= {"speaker", "start", "end", "text", "words"}
     assert set(turn["words"][0]) == {"w", "start", "end"}
-    assert "fellow americans" in " ".join(t["text"] for t in data["turns"]).lower()
+    assert "monthly payment" in " ".join(t["text"] for t in data["turns"]).lower()
 
 
-def test_stereo_call_is_split_by_channel(app: Flask) -> None:
-    path = SHARED_DIR / "testdata" / "practice_call_60s_stereo.flac"
+def test_stereo_call_is_split_by_channel(app: Flask, test_audio: SessionAudio) -> None:
     result = app.test_cli_runner().invoke(
-        args=["coach", "calls", "transcribe", str(path), "--json"]
+        args=["coach", "calls", "transcribe", str(test_audio.call_stereo), "--json"]
     )
     data = json.loads(result.stdout)
     speakers = [t["speaker"] for t in data["turns"]]
@@ -48,15 +47,8 @@ def test_unusable_file_is_one_clear_line_on_stderr(app: Flask, tmp_path: Path) -
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_stereo_flag_on_mono_file_is_refused(app: Flask, tmp_path: Path) -> None:
+def test_stereo_flag_on_mono_file_is_refused(app: Flask, test_audio: SessionAudio) -> None:
     result = app.test_cli_runner().invoke(
-        args=[
-            "coach",
-            "calls",
-            "transcribe",
-            str(SHARED_DIR / "testdata" / "practice_call_60s.wav"),
-            "--channels",
-            "stereo",
-        ]
+        args=["coach", "calls", "transcribe", str(test_audio.call_mono), "--channels", "stereo"]
     )
     assert result.exit_code != 0 and "two-channel" in result.stderr

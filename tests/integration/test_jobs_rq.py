@@ -1,4 +1,4 @@
-"""The rq runner against the real Redis, with a real ``flask coach jobs worker`` process."""
+"""The rq runner against a real Redis, with a real ``flask coach jobs worker`` process."""
 
 from __future__ import annotations
 
@@ -14,21 +14,22 @@ from flask import Flask
 from coach.extensions import db
 from coach.models import Call, CallStatus, JobStatus
 from coach.services import calls
-from tests.conftest import SHARED_DIR
+from tests.conftest import SessionAudio
 
 pytestmark = [pytest.mark.redis, pytest.mark.ml]
 
 
 @pytest.fixture
-def rq_app(app: Flask, sibling_app):
+def rq_app(app: Flask, sibling_app, redis_url: str):
     """An app on the same database configured for the rq runner, and the worker's environment."""
     settings = app.config["COACH"]
     queue = f"coach-test-{uuid.uuid4().hex[:8]}"
-    rq = sibling_app(JOB_RUNNER="rq", RQ_QUEUE=queue)
+    rq = sibling_app(JOB_RUNNER="rq", RQ_QUEUE=queue, REDIS_URL=redis_url)
     env = {
         "COACH_INSTANCE_PATH": str(Path(app.instance_path)),
         "COACH_JOB_RUNNER": "rq",
         "COACH_RQ_QUEUE": queue,
+        "COACH_REDIS_URL": redis_url,
         **{
             f"COACH_{key}": str(settings[key])
             for key in ("DATABASE_URL", "RECORDINGS_DIR", "CONTENT_DIR", "MODEL_CACHE_DIR")
@@ -38,15 +39,15 @@ def rq_app(app: Flask, sibling_app):
     rq.extensions["coach.jobs"].runner.queue().delete(delete_jobs=True)
 
 
-def test_worker_process_transcribes_a_queued_call(rq_app, people) -> None:
+def test_worker_process_transcribes_a_queued_call(rq_app, people, test_audio: SessionAudio) -> None:
     rq, env = rq_app
     from coach.models import User
 
     with rq.app_context():
         owner = db.session.get(User, people["priya"].user_id)
-        details = calls.NewCall("Kennedy", "initial", "US", "one", True)
-        with (SHARED_DIR / "testdata" / "jfk.flac").open("rb") as stream:
-            call = calls.create_call(owner, details, stream, "jfk.flac")
+        details = calls.NewCall("Practice", "initial", "US", "one", True)
+        with test_audio.speech.open("rb") as stream:
+            call = calls.create_call(owner, details, stream, "speech.flac")
         call_id = call.id
         assert call.job.status == JobStatus.QUEUED  # nothing ran in this process
     result = subprocess.run(
@@ -62,7 +63,7 @@ def test_worker_process_transcribes_a_queued_call(rq_app, people) -> None:
         assert call.status == CallStatus.TRANSCRIBED, call.job.error
         assert call.job.status == JobStatus.DONE and call.job.progress == 1.0
         text = " ".join(t["text"] for t in calls.latest_transcript(call).data["turns"]).lower()
-        assert "ask not what your country can do for you" in text
+        assert "together we can find a monthly payment" in text
 
 
 def test_worker_refuses_to_run_without_the_rq_runner(app: Flask) -> None:

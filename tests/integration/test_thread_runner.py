@@ -10,7 +10,7 @@ from flask import Flask
 from coach.extensions import db
 from coach.models import Call, CallStatus, Job, JobStatus, User
 from coach.services import calls
-from tests.conftest import SHARED_DIR
+from tests.conftest import SessionAudio
 
 pytestmark = pytest.mark.usefixtures("fake_models")
 
@@ -26,13 +26,15 @@ def _wait_for(app: Flask, job_id: int, timeout: float = 120) -> Job:
     raise AssertionError(f"job {job_id} did not finish")
 
 
-def test_upload_returns_before_the_job_finishes_and_the_job_completes(people, sibling_app) -> None:
+def test_upload_returns_before_the_job_finishes_and_the_job_completes(
+    people, sibling_app, test_audio: SessionAudio
+) -> None:
     threaded = sibling_app(JOB_RUNNER="thread")
     with threaded.app_context():
         owner = db.session.get(User, people["sam"].user_id)
-        with (SHARED_DIR / "testdata" / "jfk.flac").open("rb") as stream:
+        with test_audio.speech.open("rb") as stream:
             call = calls.create_call(
-                owner, calls.NewCall("t", "initial", "US", "one", True), stream, "jfk.flac"
+                owner, calls.NewCall("t", "initial", "US", "one", True), stream, "speech.flac"
             )
         call_id, job_id = call.id, call.job_id
     job = _wait_for(threaded, job_id)

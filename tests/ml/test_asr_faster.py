@@ -1,10 +1,10 @@
-"""The default backend (faster-whisper, packaged tiny.en, int8) on real and synthesized speech."""
+"""The default backend (faster-whisper, packaged tiny.en, int8) on synthesized speech:
+a natural neural voice, and espeak-ng voices in practice calls."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -19,51 +19,22 @@ from coach.speech.transcriber import (
     transcribe_file,
 )
 from coach.transcript import Transcript
+from tests.conftest import SessionAudio
+from tests.speech_synthesis import (
+    AGENT_VOICE,
+    PRACTICE_CALL,
+    SPEECH_TEXT,
+    espeak,
+    two_voice_call,
+    write_wav,
+)
 from tests.wer import read_script, speaker_accuracy, word_error_rate
 
-TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata"
-JFK_TEXT = (
-    "And so, my fellow Americans, ask not what your country can do for you, "
-    "ask what you can do for your country."
-)
-AGENT_VOICE, DEBTOR_VOICE = "en-us", "en-us+f3"
 CALL = [
     ("agent", "Good morning, this is Daniel calling from Northgate Recovery Services."),
     ("debtor", "Who is this? I cannot pay anything right now."),
     ("agent", "I understand. We can set up a payment plan."),
 ]
-
-
-def speak(text: str, voice: str, folder: Path) -> np.ndarray:
-    """espeak-ng speech resampled to 16 kHz mono."""
-    path = folder / f"utterance{len(list(folder.iterdir()))}.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-w", str(path), text], check=True)
-    return decode_audio(path).channel(0)
-
-
-def write_wav(path: Path, channels: list[np.ndarray]) -> Path:
-    """16-bit PCM wav with one row per channel."""
-    frames = (np.clip(np.stack(channels, axis=1), -1, 1) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(len(channels))
-        out.setsampwidth(2)
-        out.setframerate(SAMPLE_RATE)
-        out.writeframes(frames.tobytes())
-    return path
-
-
-def two_channel_call(folder: Path, lines: list[tuple[str, str]], pause_s: float = 0.6) -> Path:
-    """A dual-channel call: agent left, debtor right, each silent while the other speaks."""
-    gap = np.zeros(int(pause_s * SAMPLE_RATE), np.float32)
-    sides: dict[str, list[np.ndarray]] = {"agent": [], "debtor": []}
-    for speaker, text in lines:
-        voice = AGENT_VOICE if speaker == "agent" else DEBTOR_VOICE
-        speech = speak(text, voice, folder)
-        for side, parts in sides.items():
-            parts += [speech if side == speaker else np.zeros_like(speech), gap]
-    return write_wav(
-        folder / "call.wav", [np.concatenate(sides["agent"]), np.concatenate(sides["debtor"])]
-    )
 
 
 @pytest.fixture(scope="session")
@@ -72,17 +43,18 @@ def transcriber() -> Transcriber:
 
 
 @pytest.fixture(scope="session")
-def jfk(transcriber: Transcriber) -> tuple[Transcript, list[float]]:
+def speech(transcriber: Transcriber, test_audio: SessionAudio) -> tuple[Transcript, list[float]]:
+    """The neural voice's speech, saved with the same signal on both channels."""
     progress: list[float] = []
     transcript = transcribe_file(
-        TESTDATA / "jfk.flac", transcriber=transcriber, progress=progress.append
+        test_audio.speech_two_channel, transcriber=transcriber, progress=progress.append
     )
     return transcript, progress
 
 
 @pytest.fixture(scope="session")
 def stereo_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return two_channel_call(tmp_path_factory.mktemp("stereo"), CALL)
+    return write_wav(tmp_path_factory.mktemp("stereo") / "call.wav", two_voice_call(CALL))
 
 
 @pytest.fixture(scope="session")
@@ -95,41 +67,44 @@ def full_text(transcript: Transcript) -> str:
 
 
 @pytest.mark.ml
-def test_real_speech_is_transcribed_word_for_word(jfk: tuple[Transcript, list[float]]) -> None:
-    transcript, _ = jfk
+def test_real_speech_is_transcribed_word_for_word(
+    speech: tuple[Transcript, list[float]], test_audio: SessionAudio
+) -> None:
+    transcript, _ = speech
 
-    assert word_error_rate(JFK_TEXT, full_text(transcript)) <= 0.05
+    assert word_error_rate(SPEECH_TEXT, full_text(transcript)) <= 0.05
     assert transcript.language == "en"
-    assert transcript.duration == pytest.approx(11.0, abs=0.01)
+    assert transcript.duration == pytest.approx(test_audio.speech_duration, abs=0.01)
 
 
 @pytest.mark.ml
 def test_identical_stereo_channels_are_treated_as_one_speaker(
-    jfk: tuple[Transcript, list[float]],
+    speech: tuple[Transcript, list[float]], test_audio: SessionAudio
 ) -> None:
-    transcript, _ = jfk
+    transcript, _ = speech
 
-    assert default_channels(decode_audio(TESTDATA / "jfk.flac")) == "mono1"
+    assert default_channels(decode_audio(test_audio.speech_two_channel)) == "mono1"
     assert {turn.speaker for turn in transcript.turns} == {"agent"}
 
 
 @pytest.mark.ml
 def test_word_times_are_aligned_and_within_the_recording(
-    jfk: tuple[Transcript, list[float]],
+    speech: tuple[Transcript, list[float]], test_audio: SessionAudio
 ) -> None:
-    transcript, _ = jfk
+    transcript, _ = speech
     words = [w for turn in transcript.turns for w in turn.words]
 
-    americans = next(w for w in words if w.w.strip(",.").lower() == "americans")
-    assert americans.start == pytest.approx(1.8, abs=0.3)
+    # "Together" opens the second sentence, whose first sound the synthesis located.
+    together = next(w for w in words if w.w.strip(",.").lower() == "together")
+    assert together.start == pytest.approx(test_audio.speech_sentence_starts[1], abs=0.3)
     assert all(0 <= w.start <= w.end <= transcript.duration for w in words)
     assert [w.start for w in words] == sorted(w.start for w in words)
     assert all(0 <= t.start <= t.end <= transcript.duration for t in transcript.turns)
 
 
 @pytest.mark.ml
-def test_progress_rises_monotonically_to_one(jfk: tuple[Transcript, list[float]]) -> None:
-    _, progress = jfk
+def test_progress_rises_monotonically_to_one(speech: tuple[Transcript, list[float]]) -> None:
+    _, progress = speech
 
     assert progress[-1] == 1.0
     assert progress == sorted(set(progress))
@@ -170,7 +145,7 @@ def test_swapped_channels_swap_the_speakers(stereo_call: Path) -> None:
 def test_a_silent_debtor_channel_gives_only_agent_turns(
     transcriber: Transcriber, tmp_path: Path
 ) -> None:
-    agent = speak(CALL[0][1], AGENT_VOICE, tmp_path)
+    agent = espeak(CALL[0][1], AGENT_VOICE)
     path = write_wav(tmp_path / "one_side.wav", [agent, np.zeros_like(agent)])
 
     transcript = transcribe_file(path, channels="stereo", transcriber=transcriber)
@@ -190,19 +165,19 @@ def test_silence_gives_a_transcript_without_turns(transcriber: Transcriber, tmp_
 
 
 @pytest.mark.ml
-def test_mono_two_speaker_call_is_attributed_by_what_is_said(transcriber: Transcriber) -> None:
-    script = read_script(TESTDATA / "practice_call_60s.script")
+def test_mono_two_speaker_call_is_attributed_by_what_is_said(
+    transcriber: Transcriber, test_audio: SessionAudio
+) -> None:
+    script = read_script(PRACTICE_CALL)
 
-    transcript = transcribe_file(
-        TESTDATA / "practice_call_60s.wav", channels="mono2", transcriber=transcriber
-    )
+    transcript = transcribe_file(test_audio.call_mono, channels="mono2", transcriber=transcriber)
 
     assert word_error_rate(" ".join(text for _, text in script), full_text(transcript)) <= 0.25
     assert speaker_accuracy(script, transcript) >= 0.85
     assert transcript.turns[0].speaker == "agent"
     last = transcript.turns[-1]
     assert last.speaker == "debtor"
-    assert "at once" in last.text.lower()
+    assert "every other friday" in last.text.lower()
     assert all(0 <= (t.speaker_confidence or 0) <= 1 for t in transcript.turns)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,8 @@ import pytest
 from coach.speech.transcriber import AsrSettings, Transcriber, make_transcriber, transcribe_file
 from coach.speech.whisper_export import export_openai_whisper, read_ct2_variables
 from coach.transcript import Transcript
+from tests.conftest import SessionAudio
+from tests.speech_synthesis import PRACTICE_CALL, SPEECH_TEXT, two_voice_call, write_wav
 from tests.wer import read_script, speaker_accuracy, word_error_rate
 
 pytestmark = [
@@ -19,12 +20,6 @@ pytestmark = [
     # 20250625, tokenizer.get_encoding); harmless, and not ours to fix.
     pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning"),
 ]
-
-TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata"
-JFK_TEXT = (
-    "And so, my fellow Americans, ask not what your country can do for you, "
-    "ask what you can do for your country."
-)
 
 
 def ct2_model_dir() -> Path:
@@ -46,10 +41,10 @@ def transcriber(checkpoint: Path) -> Transcriber:
 
 
 @pytest.fixture(scope="session")
-def jfk(transcriber: Transcriber) -> tuple[Transcript, list[float]]:
+def speech(transcriber: Transcriber, test_audio: SessionAudio) -> tuple[Transcript, list[float]]:
     progress: list[float] = []
     transcript = transcribe_file(
-        TESTDATA / "jfk.flac", transcriber=transcriber, progress=progress.append
+        test_audio.speech_two_channel, transcriber=transcriber, progress=progress.append
     )
     return transcript, progress
 
@@ -74,25 +69,27 @@ def test_exported_checkpoint_loads_with_whisper_load_model(checkpoint: Path) -> 
     assert torch.load(checkpoint, weights_only=True)["alignment_heads"][0] == [1, 0]
 
 
-def test_real_speech_is_transcribed_word_for_word(jfk: tuple[Transcript, list[float]]) -> None:
-    transcript, progress = jfk
+def test_real_speech_is_transcribed_word_for_word(
+    speech: tuple[Transcript, list[float]], test_audio: SessionAudio
+) -> None:
+    transcript, progress = speech
     words = [w for turn in transcript.turns for w in turn.words]
 
-    assert word_error_rate(JFK_TEXT, full_text(transcript)) <= 0.05
-    americans = next(w for w in words if w.w.strip(",.").lower() == "americans")
-    assert americans.start == pytest.approx(1.8, abs=0.3)
+    assert word_error_rate(SPEECH_TEXT, full_text(transcript)) <= 0.05
+    together = next(w for w in words if w.w.strip(",.").lower() == "together")
+    assert together.start == pytest.approx(test_audio.speech_sentence_starts[1], abs=0.3)
     assert all(0 <= w.start <= w.end <= transcript.duration for w in words)
     assert progress[-1] == 1.0
     assert progress == sorted(set(progress))
 
 
 def test_both_backends_give_the_same_words_when_greedy(
-    jfk: tuple[Transcript, list[float]],
+    speech: tuple[Transcript, list[float]], test_audio: SessionAudio
 ) -> None:
     faster = make_transcriber(AsrSettings(backend="faster-whisper", beam_size=1))
-    openai_text = full_text(jfk[0])
+    openai_text = full_text(speech[0])
 
-    faster_text = full_text(transcribe_file(TESTDATA / "jfk.flac", transcriber=faster))
+    faster_text = full_text(transcribe_file(test_audio.speech_two_channel, transcriber=faster))
 
     assert word_error_rate(faster_text, openai_text) <= 0.05
 
@@ -100,14 +97,12 @@ def test_both_backends_give_the_same_words_when_greedy(
 def test_stereo_call_turns_go_to_the_right_speaker(
     transcriber: Transcriber, tmp_path: Path
 ) -> None:
-    # The first 25 s: the agent's opening, the debtor's reply and the mini-Miranda.
-    clip = tmp_path / "opening.flac"
-    source = TESTDATA / "practice_call_60s_stereo.flac"
-    subprocess.run(["sox", str(source), str(clip), "trim", "0", "25"], check=True)
+    # The practice call's opening: the agent's greeting, the debtor's reply, the mini-Miranda.
+    opening = read_script(PRACTICE_CALL)[:3]
+    clip = write_wav(tmp_path / "opening.wav", two_voice_call(opening))
 
     transcript = transcribe_file(clip, transcriber=transcriber)
 
     assert [t.speaker for t in transcript.turns] == ["agent", "debtor", "agent"]
     assert "attempt to collect" in transcript.turns[2].text.lower()
-    script = read_script(TESTDATA / "practice_call_60s.script")
-    assert speaker_accuracy(script, transcript) == 1.0
+    assert speaker_accuracy(opening, transcript) == 1.0

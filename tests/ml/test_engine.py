@@ -14,11 +14,11 @@ from coach.scoring.compliance.rules import JURISDICTIONS
 from coach.scoring.pipeline import ENGINE_VERSION, ScoringModels, score_transcript
 from coach.scoring.result import Scorecard
 from tests.content import repo_catalog
+from tests.speech_synthesis import PRACTICE_CALL
 
 pytestmark = pytest.mark.ml
 
 REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO.parent / "shared" / "testdata" / "practice_call_60s.script"
 DIMENSIONS = {"compliance", "tone", "listening", "negotiation", "structure"}
 TONES = {
     "empathetic",
@@ -41,7 +41,7 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> ScoringModels:
 @pytest.fixture(scope="module")
 def practice_call() -> dict:
     turns = []
-    for line in SCRIPT.read_text(encoding="utf-8").splitlines():
+    for line in PRACTICE_CALL.read_text(encoding="utf-8").splitlines():
         if "|" in line:
             who, text = line.split("|", 1)
             turns.append({"speaker": "agent" if who == "A" else "debtor", "text": text})

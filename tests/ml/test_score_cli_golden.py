@@ -29,7 +29,6 @@ from coach.speech.audio import decode_audio
 pytestmark = pytest.mark.ml
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "scorecard_contract"
-RECORDING = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "practice_call_60s.wav"
 # Case name -> jurisdiction; three jurisdictions, a call without turns, one without an agent.
 CASES = {
     "us_timed_with_metadata": "US",
@@ -103,9 +102,10 @@ def test_batch_prints_the_same_json_one_line_each(cli: FlaskCliRunner, tmp_path:
     assert result.stdout.splitlines(keepends=True) == golden
 
 
-def test_a_scored_recording_stores_the_golden_json(golden_app: Flask) -> None:
+def test_a_scored_recording_stores_the_golden_json(golden_app: Flask, test_audio) -> None:
+    """Prosody comes only with audio: the synthesized practice call gives the pitch rows."""
     transcript = json.loads((DATA / "us_with_audio.transcript.json").read_text("utf-8"))
-    audio = decode_audio(RECORDING).mono()
+    audio = decode_audio(test_audio.call_mono).mono()
     scored = score_transcript(
         transcript,
         "US",

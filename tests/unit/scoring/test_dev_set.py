@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from coach.transcript import Transcript
+from tests.rule_catalog import rule_kinds
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "scoring"
-CATALOG = Path(__file__).resolve().parents[3].parent / "shared" / "domain" / "compliance-rules.md"
 TONES = {
     "empathetic",
     "professional",
@@ -43,17 +43,6 @@ MIN_EXAMPLES_PER_STATEMENT_RULE = 4
 
 
 @cache
-def catalog() -> dict[str, str]:
-    """Rule id -> kind, parsed from the summary table of the shared rule catalog."""
-    rows = re.findall(
-        r"^\|\s*\d+\s*\|\s*([A-Z][A-Za-z0-9.\-]+)\s*\|\s*([^|]+?)\s*\|",
-        CATALOG.read_text(encoding="utf-8"),
-        flags=re.MULTILINE,
-    )
-    return dict(rows)
-
-
-@cache
 def utterances() -> tuple[dict, ...]:
     lines = (DATA / "utterances.jsonl").read_text(encoding="utf-8").splitlines()
     return tuple(json.loads(line) for line in lines if line.strip())
@@ -68,7 +57,7 @@ def calls() -> tuple[dict, ...]:
 
 
 def test_catalog_parses_to_fifty_rules() -> None:
-    assert len(catalog()) == 50
+    assert len(rule_kinds()) == 50
 
 
 def test_utterances_have_the_schema_and_unique_ids() -> None:
@@ -86,13 +75,13 @@ def test_utterances_have_the_schema_and_unique_ids() -> None:
 def test_every_rule_id_in_the_set_exists_in_the_catalog() -> None:
     used = {r for u in utterances() for r in u["rules"] + u["satisfies"]}
     used |= {f["rule_id"] for c in calls() for f in c["expected"]["findings"]}
-    assert used - set(catalog()) == set()
+    assert used - set(rule_kinds()) == set()
 
 
 def test_satisfies_only_names_required_disclosures() -> None:
     for u in utterances():
         for rule in u["satisfies"]:
-            assert "required-disclosure" in catalog()[rule], (u["id"], rule)
+            assert "required-disclosure" in rule_kinds()[rule], (u["id"], rule)
 
 
 def test_utterance_rules_match_the_utterance_jurisdiction() -> None:
@@ -112,7 +101,7 @@ def test_each_tone_class_has_at_least_25_examples(tone: str) -> None:
 
 
 def test_every_prohibited_statement_rule_has_several_violating_examples() -> None:
-    statement_rules = [r for r, kind in catalog().items() if "prohibited-statement" in kind]
+    statement_rules = [r for r, kind in rule_kinds().items() if "prohibited-statement" in kind]
     counts = Counter(r for u in utterances() for r in u["rules"])
     thin = {r: counts[r] for r in statement_rules if counts[r] < MIN_EXAMPLES_PER_STATEMENT_RULE}
     assert thin == {}

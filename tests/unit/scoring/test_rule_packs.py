@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -15,18 +14,14 @@ from coach.scoring.compliance.assess import assess_compliance
 from coach.scoring.compliance.rules import RULE_TYPES, check_rule_examples
 from coach.transcript import Transcript, Turn
 from tests.content import CONTENT_DIR, repo_packs
+from tests.rule_catalog import rule_kinds
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-CATALOG = REPO_ROOT.parent / "shared" / "domain" / "compliance-rules.md"
 
 
 @pytest.fixture(scope="module")
 def packs():
     return repo_packs()
-
-
-def _catalog_ids() -> list[str]:
-    return re.findall(r"^\| \d+ \| (\S+) \|", CATALOG.read_text(encoding="utf-8"), re.MULTILINE)
 
 
 def _minimal_pack(pattern: str) -> dict:
@@ -71,10 +66,9 @@ def test_all_three_packs_load_with_versions(packs):
     assert all(p.version for p in names.values())
 
 
-@pytest.mark.skipif(not CATALOG.exists(), reason="shared domain catalog not present")
 def test_rule_ids_are_exactly_the_catalog_ids(packs):
     ids = [r.id for ps in packs.values() for p in ps for r in p.rules]
-    catalog = _catalog_ids()
+    catalog = list(rule_kinds())
     assert len(catalog) == 50
     assert len(ids) == len(set(ids)) == 50
     assert set(ids) == set(catalog)
