@@ -145,12 +145,12 @@ def build_engines(app: Flask) -> Engines:
     """The real engines for ``app``'s configuration (nothing is loaded yet)."""
     config = app.config["COACH"]
     settings = asr_settings(config)
-    cache_dir = config["MODEL_CACHE_DIR"] or str(Path(app.instance_path) / "model-cache")
+    cache_dir = Path(config["MODEL_CACHE_DIR"] or Path(app.instance_path) / "model-cache")
     return Engines(
         catalog=app.extensions["coach.catalog"],
-        cache_dir=Path(cache_dir),
+        cache_dir=cache_dir,
         transcriber=functools.partial(_shared_transcriber, settings),
-        encoder=_shared_encoder,
+        encoder=functools.partial(_shared_encoder, cache_dir),
     )
 
 
@@ -167,7 +167,7 @@ def _shared_transcriber(settings: AsrSettings) -> Transcriber:
 
 
 @functools.cache
-def _shared_encoder() -> TextEncoder:
+def _shared_encoder(cache_dir: Path) -> TextEncoder:
     from coach.nlp.encoder import load_default_encoder
 
-    return load_default_encoder()
+    return load_default_encoder(cache_dir=cache_dir)
