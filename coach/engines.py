@@ -93,15 +93,18 @@ class Engines:
 
 
 def load_scoring_models(catalog: Catalog, cache_dir: Path, encoder: TextEncoder) -> ScoringModels:
-    """Scoring's models from loaded content: heads trained on the catalog's corpora (or read
-    from ``cache_dir`` when their data and encoder are unchanged), its packs and scorecards."""
+    """Scoring's models from loaded content: heads trained on the catalog's corpora and rule
+    exemplars embedded (or both read from ``cache_dir`` when their data and encoder are
+    unchanged), its packs and scorecards."""
+    from coach.nlp.exemplar_cache import cached_matcher
     from coach.scoring.compliance.rules import group_by_jurisdiction
     from coach.scoring.pipeline import ScoringModels
 
     packs = group_by_jurisdiction(catalog.get("rules"))
     for group in packs.values():
         for pack in group:
-            pack.matcher(encoder)  # embeds the exemplars now, not on the first call
+            # Registers the pack's matcher, so scoring finds its exemplars already embedded.
+            cached_matcher(pack.digest, encoder, pack.exemplar_texts(), cache_dir)
     return ScoringModels(
         encoder=encoder,
         tone=tone_classifier(catalog, encoder, cache_dir),
