@@ -64,7 +64,7 @@ def _prepare_scoring_models() -> None:
     """Train, export and embed into the model cache now, so the first scorecard is quick."""
     from coach.engines import engines_of
 
-    click.echo("Preparing scoring models (the first time takes a few minutes):", nl=False)
+    click.echo("Preparing scoring models (the first run takes a minute or two):", nl=False)
     begin = time.perf_counter()
     engines_of().prepare(lambda step: click.echo(f" {step}…", nl=False))
     click.echo(f" done in {time.perf_counter() - begin:.1f} s")
