@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 EXTENSION = "coach.engines"
 
 
+def _quiet(_step: str) -> None:
+    """The default progress reporter: says nothing."""
+
+
 def asr_settings(config: Mapping[str, Any]) -> AsrSettings:
     """ASR settings from Coach's config; a bad value raises ValueError naming the key."""
     device = config["ASR_DEVICE"]
@@ -80,10 +84,18 @@ class Engines:
 
     def scoring_models(self) -> ScoringModels:
         """Encoder, heads, rule packs and scorecards; heads train into ``cache_dir`` once."""
-        return self._once("scoring", self._load_scoring_models)
+        return self.prepare()
 
-    def _load_scoring_models(self) -> ScoringModels:
-        return load_scoring_models(self._catalog, self._cache_dir, self.encoder())
+    def prepare(self, report: Callable[[str], None] = _quiet) -> ScoringModels:
+        """Load the scoring models now, calling ``report`` with each step's name as it starts.
+
+        Set-up calls this so that exporting the encoder, training the heads and embedding the
+        rule exemplars into ``cache_dir`` happen before the first scorecard, not during it.
+        """
+        return self._once(
+            "scoring",
+            lambda: load_scoring_models(self._catalog, self._cache_dir, self.encoder(), report),
+        )
 
     def _once(self, name: str, make: Callable[[], Any]) -> Any:
         with self._lock:
@@ -92,20 +104,35 @@ class Engines:
             return self._loaded[name]
 
 
-def load_scoring_models(catalog: Catalog, cache_dir: Path, encoder: TextEncoder) -> ScoringModels:
-    """Scoring's models from loaded content: heads trained on the catalog's corpora (or read
-    from ``cache_dir`` when their data and encoder are unchanged), its packs and scorecards."""
+def load_scoring_models(
+    catalog: Catalog,
+    cache_dir: Path,
+    encoder: TextEncoder,
+    report: Callable[[str], None] = _quiet,
+) -> ScoringModels:
+    """Scoring's models from loaded content: heads trained on the catalog's corpora and rule
+    exemplars embedded (or both read from ``cache_dir`` when their data and encoder are
+    unchanged), its packs and scorecards. ``report`` hears each step's name as it starts."""
+    from coach.nlp.exemplar_cache import cached_matcher
     from coach.scoring.compliance.rules import group_by_jurisdiction
     from coach.scoring.pipeline import ScoringModels
 
+    report("encoder")
+    encoder.encode([])  # loads the model (exporting its graph into the cache the first time)
+    report("tone head")
+    tone = tone_classifier(catalog, encoder, cache_dir)
+    report("debtor head")
+    debtor = debtor_affect(catalog, encoder, cache_dir)
+    report("rule exemplars")
     packs = group_by_jurisdiction(catalog.get("rules"))
     for group in packs.values():
         for pack in group:
-            pack.matcher(encoder)  # embeds the exemplars now, not on the first call
+            # Registers the pack's matcher, so scoring finds its exemplars already embedded.
+            cached_matcher(pack.digest, encoder, pack.exemplar_texts(), cache_dir)
     return ScoringModels(
         encoder=encoder,
-        tone=tone_classifier(catalog, encoder, cache_dir),
-        debtor_affect=debtor_affect(catalog, encoder, cache_dir),
+        tone=tone,
+        debtor_affect=debtor,
         packs=packs,
         scorecards={card.id: card for card in catalog.get("scorecards")},
     )
@@ -145,12 +172,12 @@ def build_engines(app: Flask) -> Engines:
     """The real engines for ``app``'s configuration (nothing is loaded yet)."""
     config = app.config["COACH"]
     settings = asr_settings(config)
-    cache_dir = config["MODEL_CACHE_DIR"] or str(Path(app.instance_path) / "model-cache")
+    cache_dir = Path(config["MODEL_CACHE_DIR"] or Path(app.instance_path) / "model-cache")
     return Engines(
         catalog=app.extensions["coach.catalog"],
-        cache_dir=Path(cache_dir),
+        cache_dir=cache_dir,
         transcriber=functools.partial(_shared_transcriber, settings),
-        encoder=_shared_encoder,
+        encoder=functools.partial(_shared_encoder, cache_dir),
     )
 
 
@@ -167,7 +194,7 @@ def _shared_transcriber(settings: AsrSettings) -> Transcriber:
 
 
 @functools.cache
-def _shared_encoder() -> TextEncoder:
+def _shared_encoder(cache_dir: Path) -> TextEncoder:
     from coach.nlp.encoder import load_default_encoder
 
-    return load_default_encoder()
+    return load_default_encoder(cache_dir=cache_dir)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import TextIO
 
@@ -50,9 +51,23 @@ def content_check(content_dir: Path | None) -> None:
 @coach_group.command("setup")
 @with_appcontext
 def setup_command() -> None:
-    """Apply migrations and seed the demo organisation (safe to run again)."""
+    """Apply migrations, seed the demo organisation and prepare the scoring models.
+
+    Safe to run again: a second run finds the models in the cache and only verifies them.
+    """
     upgrade(directory=current_app.extensions["migrate"].directory)
     _seed_demo()
+    _prepare_scoring_models()
+
+
+def _prepare_scoring_models() -> None:
+    """Train, export and embed into the model cache now, so the first scorecard is quick."""
+    from coach.engines import engines_of
+
+    click.echo("Preparing scoring models (the first run takes a minute or two):", nl=False)
+    begin = time.perf_counter()
+    engines_of().prepare(lambda step: click.echo(f" {step}…", nl=False))
+    click.echo(f" done in {time.perf_counter() - begin:.1f} s")
 
 
 @coach_group.group("demo")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -35,9 +34,10 @@ class SentenceEncoder:
     """A :class:`TextEncoder` over a local sentence-transformers folder, never the network.
 
     The model loads on first use (so building one is free at app start-up) and runs on ONNX
-    Runtime (see :mod:`coach.nlp.onnx_encoder`); embeddings are cached per text in a
-    bounded LRU (a call's turns and a rule pack's exemplars are embedded again and again),
-    and cache misses are embedded together in batches.
+    Runtime (see :mod:`coach.nlp.onnx_encoder`); with a ``cache_dir`` its exported graph is
+    kept there, so later processes read it instead of exporting it again. Embeddings are
+    cached per text in a bounded LRU (a call's turns and a rule pack's exemplars are embedded
+    again and again), and cache misses are embedded together in batches.
     """
 
     def __init__(
@@ -45,6 +45,7 @@ class SentenceEncoder:
         model_path: str | Path,
         *,
         model_id: str,
+        cache_dir: Path | None = None,
         # Small batches of similar length waste little on padding: on 279 new call texts
         # 8 took 0.98 s, 32 took 1.13 s (2 cores, ONNX Runtime).
         batch_size: int = 8,
@@ -52,6 +53,7 @@ class SentenceEncoder:
     ) -> None:
         self.model_id = model_id
         self._model_path = Path(model_path)
+        self._cache_dir = cache_dir
         self._batch_size = batch_size
         self._cache_size = cache_size
         self._model: OnnxSentenceModel | None = None
@@ -66,7 +68,7 @@ class SentenceEncoder:
             return self._loaded().dimension
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts`` as float32 L2-normalised rows, in order."""
+        """Embed ``texts`` as float32 L2-normalised rows, in order (``[]`` just loads the model)."""
         with self._lock:
             model = self._loaded()
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
@@ -89,14 +91,9 @@ class SentenceEncoder:
 
     def _loaded(self) -> OnnxSentenceModel:
         if self._model is None:
-            # Offline by construction: a local folder, and the hub client told not to try.
-            os.environ["HF_HUB_OFFLINE"] = "1"
-            # Worker logs and CLI stderr are for messages, not weight-loading progress bars.
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
             from coach.nlp.onnx_encoder import OnnxSentenceModel
 
-            self._model = OnnxSentenceModel(self._model_path)
+            self._model = OnnxSentenceModel(self._model_path, self._cache_dir)
         return self._model
 
 
@@ -108,16 +105,19 @@ def default_model_path() -> Path:
     return Path(spec.origin).resolve().parent / "model"
 
 
-def load_default_encoder(model_path: str | Path | None = None) -> SentenceEncoder:
+def load_default_encoder(
+    model_path: str | Path | None = None, cache_dir: Path | None = None
+) -> SentenceEncoder:
     """The configured encoder: the packaged MiniLM, or any local sentence-transformers dir.
 
-    ``model_id`` names the exact weights because trained heads are versioned by it.
+    ``model_id`` names the exact weights because trained heads are versioned by it;
+    ``cache_dir`` keeps the exported ONNX graph (``None``: export it in every process).
     """
     if model_path is None:
         version = importlib.metadata.version(_DEFAULT_DISTRIBUTION)
         model_id = f"{_DEFAULT_MODEL_NAME}@{_DEFAULT_DISTRIBUTION}-{version}"
-        return SentenceEncoder(default_model_path(), model_id=model_id)
+        return SentenceEncoder(default_model_path(), model_id=model_id, cache_dir=cache_dir)
     path = Path(model_path).resolve()
     if not path.is_dir():
         raise FileNotFoundError(f"no sentence-transformers folder at {path}")
-    return SentenceEncoder(path, model_id=f"local:{path}")
+    return SentenceEncoder(path, model_id=f"local:{path}", cache_dir=cache_dir)

@@ -16,9 +16,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from coach.corpus import LabelledText
+from coach.nlp.cache_files import read_verified, write_verified
 from coach.nlp.encoder import TextEncoder
 
 # Part of every head's version: changing how heads are trained must invalidate the cache.
@@ -183,13 +182,10 @@ def load_or_train_head(
 
 def _read_cached(path: Path, version: str, encoder: TextEncoder) -> ClassifierHead | None:
     """Unpickle only a file whose digest sidecar matches, then check the version inside."""
-    digest_path = path.with_suffix(".sha256")
-    if not (path.is_file() and digest_path.is_file()):
+    payload = read_verified(path)
+    if payload is None:
         return None
-    payload = path.read_bytes()
-    if hashlib.sha256(payload).hexdigest() != digest_path.read_text().strip():
-        return None
-    # Safe: the file is one we wrote (digest checked above), in the app's own instance folder.
+    # Safe: the file is one we wrote (digest checked), in the app's own instance folder.
     state = pickle.loads(payload)  # noqa: S301
     if state.get("version") != version:
         return None
@@ -197,17 +193,5 @@ def _read_cached(path: Path, version: str, encoder: TextEncoder) -> ClassifierHe
 
 
 def _write_cached(path: Path, head: ClassifierHead) -> None:
-    """Save the head, then its digest: a reader racing the writer sees a mismatch and retrains."""
     state = {"version": head.version, "classes": head.classes, "estimator": head._estimator}
-    payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-    _atomic_write(path, payload)
-    _atomic_write(path.with_suffix(".sha256"), hashlib.sha256(payload).hexdigest().encode())
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Temp file + rename, so concurrent workers never read half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, target)
+    write_verified(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,48 +1,58 @@
-"""Sentence embeddings on ONNX Runtime, exported in memory from the local model folder.
+"""Sentence embeddings on ONNX Runtime, tokenised by the folder's own ``tokenizer.json``.
 
 Why not run the model in PyTorch: on two cores ONNX Runtime embeds a call's turns about a
 quarter faster, and about three times faster while a transcription keeps the other core busy
 (PyTorch's thread pool degrades badly under contention; see docs/decisions.md). The graph is
-exported once per process from the same safetensors weights and pooled the way the folder's
-sentence-transformers config says (mean of the token vectors, then L2-normalised), so rows
-equal sentence-transformers' to about 1e-6 and heads trained on either stay valid.
+exported from the same safetensors weights (see :mod:`coach.nlp.onnx_export`, which caches
+it), the text is tokenised by the ``tokenizers`` library exactly as transformers' fast
+tokenizer does for sentence-transformers, and the token vectors are pooled the way the
+folder's sentence-transformers config says (mean, then L2-normalised). Rows equal
+sentence-transformers' to about 1e-6, so heads trained on either stay valid, and loading
+imports neither torch nor transformers once the graph is cached.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-_OPSET = 17
+from coach.nlp.onnx_export import onnx_graph
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
 # sentence-transformers' own cap when the folder does not state one.
 _DEFAULT_MAX_TOKENS = 512
+# Graph input name -> the tokenizers ``Encoding`` attribute that feeds it.
+_FEEDS = {"input_ids": "ids", "token_type_ids": "type_ids", "attention_mask": "attention_mask"}
 
 
 class OnnxSentenceModel:
-    """A mean-pooling sentence-transformers folder, run by ONNX Runtime on the CPU."""
+    """A mean-pooling sentence-transformers folder, run by ONNX Runtime on the CPU.
 
-    def __init__(self, model_path: Path) -> None:
+    ``cache_dir`` keeps the exported graph between processes (``None``: export every time).
+    """
+
+    def __init__(self, model_path: Path, cache_dir: Path | None = None) -> None:
         _require_mean_pooling(model_path)
-        from transformers import AutoTokenizer
-
-        self._tokenizer = AutoTokenizer.from_pretrained(str(model_path), local_files_only=True)
-        self._max_tokens = _max_tokens(model_path)
-        self._inputs = tuple(self._tokenizer.model_input_names)
-        graph, self.dimension = _export(model_path, self._inputs)
+        self._tokenizer = _tokenizer(model_path, _max_tokens(model_path))
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # warnings about unused initialisers are not for users
         self._session = onnxruntime.InferenceSession(
-            graph, options, providers=["CPUExecutionProvider"]
+            onnx_graph(model_path, cache_dir), options, providers=["CPUExecutionProvider"]
         )
+        self._inputs = tuple(i.name for i in self._session.get_inputs())
+        unknown = sorted(set(self._inputs) - set(_FEEDS))
+        if unknown:
+            raise ValueError(f"{model_path}: the model takes inputs {unknown} Coach cannot feed")
+        self.dimension = int(self._session.get_outputs()[0].shape[-1])
 
     def embed(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         """L2-normalised float32 rows for ``texts``, in order. Texts of similar length are
@@ -55,26 +65,52 @@ class OnnxSentenceModel:
         return rows
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        tokens = self._tokenizer(
-            texts,
-            padding=True,
-            truncation=True,
-            max_length=self._max_tokens,
-            return_tensors="np",
-        )
-        feeds = {name: np.asarray(tokens[name], dtype=np.int64) for name in self._inputs}
+        encodings = self._tokenizer.encode_batch(texts)
+        feeds = {name: _column(encodings, _FEEDS[name]) for name in self._inputs}
         hidden = self._session.run(None, feeds)[0]
-        mask = np.asarray(tokens["attention_mask"], dtype=np.float32)[..., None]
+        mask = _column(encodings, "attention_mask").astype(np.float32)[..., None]
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return (pooled / norms).astype(np.float32)
 
 
+def _column(encodings: list[Any], field: str) -> np.ndarray:
+    return np.array([getattr(e, field) for e in encodings], dtype=np.int64)
+
+
+def _tokenizer(model_path: Path, max_tokens: int) -> Tokenizer:
+    """The folder's fast tokenizer set up as sentence-transformers calls transformers' one:
+    truncate to ``max_tokens``, pad each batch to its longest text with the folder's pad token
+    (``tokenizer.json`` may carry other truncation and padding settings; they are replaced)."""
+    from tokenizers import Tokenizer
+
+    file = model_path / "tokenizer.json"
+    if not file.is_file():
+        raise ValueError(f"{model_path} has no tokenizer.json (a fast tokenizer is required)")
+    config = _json(model_path / "tokenizer_config.json")
+    pad_token = config.get("pad_token") or _json(model_path / "special_tokens_map.json").get(
+        "pad_token"
+    )
+    if isinstance(pad_token, dict):
+        pad_token = pad_token.get("content")
+    tokenizer = Tokenizer.from_file(str(file))
+    pad_id = tokenizer.token_to_id(pad_token) if isinstance(pad_token, str) else None
+    if pad_id is None:
+        raise ValueError(f"{model_path}: no pad token in tokenizer_config.json")
+    tokenizer.enable_truncation(max_tokens, direction=config.get("truncation_side", "right"))
+    tokenizer.enable_padding(
+        direction=config.get("padding_side", "right"), pad_id=pad_id, pad_token=pad_token
+    )
+    return tokenizer
+
+
+def _json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def _require_mean_pooling(model_path: Path) -> None:
     """Refuse a folder this runtime would embed differently from sentence-transformers."""
-    config = model_path / "1_Pooling" / "config.json"
-    pooling = json.loads(config.read_text(encoding="utf-8")) if config.is_file() else {}
-    if not pooling.get("pooling_mode_mean_tokens"):
+    if not _json(model_path / "1_Pooling" / "config.json").get("pooling_mode_mean_tokens"):
         raise ValueError(
             f"{model_path} is not a mean-pooling sentence-transformers model "
             "(1_Pooling/config.json must set pooling_mode_mean_tokens)"
@@ -82,46 +118,5 @@ def _require_mean_pooling(model_path: Path) -> None:
 
 
 def _max_tokens(model_path: Path) -> int:
-    config = model_path / "sentence_bert_config.json"
-    if config.is_file():
-        value = json.loads(config.read_text(encoding="utf-8")).get("max_seq_length")
-        if isinstance(value, int) and value > 0:
-            return value
-    return _DEFAULT_MAX_TOKENS
-
-
-def _export(model_path: Path, inputs: tuple[str, ...]) -> tuple[bytes, int]:
-    """The transformer as an ONNX graph (bytes) and its hidden size; torch is needed only here."""
-    import torch
-    from transformers import AutoModel
-    from transformers.utils import logging as transformers_logging
-
-    # Logs and CLI output are for messages, not a weight-loading progress bar.
-    transformers_logging.disable_progress_bar()
-    model = AutoModel.from_pretrained(str(model_path), local_files_only=True).eval()
-
-    class _Hidden(torch.nn.Module):
-        def __init__(self, inner: Any) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, *tensors: Any) -> Any:
-            return self.inner(**dict(zip(inputs, tensors, strict=True))).last_hidden_state
-
-    sample = tuple(torch.ones((1, 4), dtype=torch.long) for _ in inputs)
-    axes = {name: {0: "batch", 1: "tokens"} for name in (*inputs, "hidden")}
-    buffer = io.BytesIO()
-    with warnings.catch_warnings(), torch.no_grad():
-        # The exporter narrates its tracing in warnings; none of them concern the result.
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _Hidden(model),
-            sample,
-            buffer,
-            input_names=list(inputs),
-            output_names=["hidden"],
-            dynamic_axes=axes,
-            opset_version=_OPSET,
-            dynamo=False,
-        )
-    return buffer.getvalue(), int(model.config.hidden_size)
+    value = _json(model_path / "sentence_bert_config.json").get("max_seq_length")
+    return value if isinstance(value, int) and value > 0 else _DEFAULT_MAX_TOKENS

@@ -75,7 +75,15 @@ def test_any_local_folder_loads_with_an_id_naming_its_path() -> None:
 def test_rows_equal_the_sentence_transformers_reference(encoder: SentenceEncoder) -> None:
     from sentence_transformers import SentenceTransformer
 
+    # Accents, curly quotes, CJK, emoji, control characters, outer spaces and a text past
+    # the 256-token cap: the tokenizer must split and cut them as transformers' does.
     texts = ["This is an attempt to collect a debt.", "", "ok", "pay " * 400]
+    texts += [
+        "Café naïve résumé — “quoted” £1,180.50",
+        "中文 text 😀",
+        "tab\there\x07",
+        "  spaced  ",
+    ]
     reference = SentenceTransformer(str(default_model_path()), device="cpu").encode(
         texts, normalize_embeddings=True
     )
@@ -106,3 +114,11 @@ def test_importing_the_scoring_modules_does_not_import_ml_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_folder_without_a_fast_tokenizer_is_refused(tmp_path) -> None:
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text('{"pooling_mode_mean_tokens": true}')
+
+    with pytest.raises(ValueError, match=r"tokenizer\.json"):
+        load_default_encoder(tmp_path).encode(["hello"])

@@ -1,5 +1,6 @@
 """`flask coach …` commands and the refusal to start on invalid content."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -8,7 +9,10 @@ from flask import Flask
 
 from coach import create_app
 from coach.config import REPO_ROOT
+from coach.engines import EXTENSION as ENGINES
+from coach.engines import Engines
 from coach.wiring import InvalidContent
+from tests.fakes import FakeEncoder, FakeTranscriber
 
 
 def _broken_content(tmp_path: Path) -> Path:
@@ -62,10 +66,40 @@ def test_users_create_reports_duplicate_email_clearly(app: Flask, people) -> Non
     assert "already exists" in result.output and "Traceback" not in result.output
 
 
-def test_setup_is_idempotent(app: Flask) -> None:
+def _engines_on(app: Flask, cache: Path, monkeypatch: pytest.MonkeyPatch) -> FakeEncoder:
+    """New engines for ``app`` on fake models and ``cache``, as a new process would have."""
+    encoder = FakeEncoder()
+    engines = Engines(app.extensions["coach.catalog"], cache, FakeTranscriber, lambda: encoder)
+    monkeypatch.setitem(app.extensions, ENGINES, engines)
+    return encoder
+
+
+def test_setup_prepares_the_scoring_models_once(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     runner = app.test_cli_runner()
+    cache = tmp_path / "model-cache"
+    encoder = _engines_on(app, cache, monkeypatch)
+
     first = runner.invoke(args=["coach", "setup"])
+
     assert first.exit_code == 0, first.output
     assert "Demo logins" in first.output
+    assert re.search(
+        r"Preparing scoring models .*: encoder… tone head… debtor head… rule exemplars… "
+        r"done in \d+\.\d s",
+        first.output,
+    )
+    assert encoder.texts_encoded > 0
+    assert len(list(cache.glob("tone-*.pkl"))) == 1
+    assert len(list(cache.glob("debtor-affect-*.pkl"))) == 1
+    assert len(list(cache.glob("exemplars-*.npz"))) == len(
+        app.extensions["coach.catalog"].get("rules")
+    )
+
+    later = _engines_on(app, cache, monkeypatch)
     second = runner.invoke(args=["coach", "setup"])
+
     assert second.exit_code == 0 and "already present" in second.output
+    assert "rule exemplars… done" in second.output
+    assert later.texts_encoded == 0  # heads and exemplar rows came from the cache
