@@ -35,12 +35,10 @@ class FakeTranscriber:
 
     settings: AsrSettings = field(default_factory=AsrSettings)
     model_id: str = "fake:energy"
-    calls: int = 0
 
     def transcribe(
         self, audio: DecodedAudio, channels: Channels, progress: Progress | None = None
     ) -> Transcript:
-        self.calls += 1
         speakers: list[Speaker] = ["agent", "debtor"] if channels == "stereo" else ["agent"]
         tracks = (
             [audio.channel(i) for i in range(len(speakers))]

@@ -29,11 +29,11 @@ class TurnEvidence:
 
 def cue(*alternatives: str) -> re.Pattern[str]:
     """One case-insensitive pattern from regex alternatives, bounded so words match whole."""
-    source = "|".join(without_apostrophes(a) for a in alternatives)
+    source = "|".join(_without_apostrophes(a) for a in alternatives)
     return re.compile(r"(?<!\w)(?:" + source + r")(?!\w)", re.IGNORECASE)
 
 
-def without_apostrophes(pattern: str) -> str:
+def _without_apostrophes(pattern: str) -> str:
     """A pattern written with apostrophes ("you'?re", "i'm"), for apostrophe-free text."""
     return pattern.replace("'?", "").replace("'", "")
 
