@@ -97,6 +97,18 @@ class Engines:
             lambda: load_scoring_models(self._catalog, self._cache_dir, self.encoder(), report),
         )
 
+    def content_pins(self, jurisdiction: str, scorecard_id: str) -> list[dict[str, str]]:
+        """The content one scorecard of ``jurisdiction`` was made from, as its row pins it:
+        the jurisdiction's rule packs, the scorecard definition and both tone corpora."""
+        rules = self._catalog.get("rules")
+        packs = [pack.pack for pack in rules if pack.jurisdiction == jurisdiction]
+        return [
+            *self._catalog.pins("rules", packs),
+            *self._catalog.pins("scorecards", [scorecard_id]),
+            *self._catalog.pins(TONE),
+            *self._catalog.pins(DEBTOR_AFFECT),
+        ]
+
     def _once(self, name: str, make: Callable[[], Any]) -> Any:
         with self._lock:
             if name not in self._loaded:

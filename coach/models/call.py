@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -94,5 +95,11 @@ class CallScore(Base):
     scorecard_id: Mapped[str | None] = mapped_column(String(64))
     scorecard_version: Mapped[str | None] = mapped_column(String(32))
     engine_version: Mapped[str | None] = mapped_column(String(16))
+    # The content identities it was made from ([{kind, id, version, sha256}], see
+    # Engines.content_pins), so an edited rule pack or corpus never rewrites what a score meant;
+    # empty on rows stored before revision 0005.
+    content: Mapped[list[dict[str, str]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     data: Mapped[dict[str, Any]] = mapped_column(JSON)  # Scorecard.to_json_dict()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

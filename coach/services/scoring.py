@@ -38,7 +38,8 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
     version = latest_transcript(call)
     if version is None:
         raise ServiceError("The call has no transcript to score.")
-    models = engines_of().scoring_models()
+    engines = engines_of()
+    models = engines.scoring_models()
     progress(0.3)
     from coach.scoring.pipeline import score_transcript
 
@@ -60,6 +61,7 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
             scorecard_id=scorecard.versions.scorecard.id,
             scorecard_version=scorecard.versions.scorecard.version,
             engine_version=scorecard.versions.engine,
+            content=engines.content_pins(call.jurisdiction, scorecard.versions.scorecard.id),
             data=scorecard.to_json_dict(),
         )
     )

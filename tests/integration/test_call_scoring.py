@@ -57,6 +57,18 @@ def test_transcribed_call_gets_an_explained_scorecard(
         score = db.session.query(CallScore).filter_by(call_id=call_id).one()
         card = score.data
         versions = (score.scorecard_id, score.scorecard_version, score.engine_version)
+        pinned = score.content
+        catalog = app.extensions["coach.catalog"]
+        us_packs = [pack.pack for pack in catalog.get("rules") if pack.jurisdiction == "US"]
+        expected = (
+            catalog.pins("rules", us_packs)
+            + catalog.pins("scorecards", [card["scorecard"]["id"]])
+            + catalog.pins("tone")
+            + catalog.pins("debtor_affect")
+        )
+    # The row pins exactly the US packs (no other jurisdiction's), its scorecard and the corpora.
+    assert us_packs and pinned == expected
+    assert {pin["kind"] for pin in pinned} == {"rules", "scorecards", "tone", "debtor_affect"}
     assert versions == (card["scorecard"]["id"], card["scorecard"]["version"], ENGINE_VERSION)
     assert card["versions"]["engine"] == ENGINE_VERSION
     assert 0 <= card["total"] <= 100

@@ -80,7 +80,14 @@ def test_score_versions_are_backfilled_from_the_stored_json(app: Flask, people) 
             upgrade(directory=directory)
         backfilled = db.session.execute(
             sa.select(
-                CallScore.scorecard_id, CallScore.scorecard_version, CallScore.engine_version
+                CallScore.scorecard_id,
+                CallScore.scorecard_version,
+                CallScore.engine_version,
+                CallScore.content,
             ).order_by(CallScore.transcript_version)
         ).all()
-    assert [tuple(row) for row in backfilled] == [("default", "1", "2"), (None, None, None)]
+    # Older rows pin no content (what they were scored with is not known any more).
+    assert [tuple(row) for row in backfilled] == [
+        ("default", "1", "2", []),
+        (None, None, None, []),
+    ]
