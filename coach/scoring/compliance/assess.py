@@ -170,8 +170,8 @@ def _times(turn: Turn, start: int, end: int) -> tuple[float | None, float | None
         return turn.start, turn.end
     tokens = list(_TOKEN.finditer(turn.text))
     to_word = _align([_bare(t.group()) for t in tokens], [_bare(w.w) for w in turn.words])
-    inside = [to_word[i] for i, t in enumerate(tokens) if t.start() < end and t.end() > start]
-    inside = [w for w in inside if w is not None]
+    aligned = [to_word[i] for i, t in enumerate(tokens) if t.start() < end and t.end() > start]
+    inside = [w for w in aligned if w is not None]
     if not inside:
         return turn.start, turn.end
     return turn.words[min(inside)].start, turn.words[max(inside)].end

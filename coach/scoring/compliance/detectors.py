@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterator
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -395,14 +395,14 @@ class AttemptLimit(_MetadataCheck):
         return f"{attempts} call attempts in the last 7 days (limit {self.max_attempts})."
 
 
-RULE_TYPES: dict[str, type[Detector]] = {
-    "phrase": Phrase,
-    "required_disclosure": RequiredDisclosure,
-    "sequence": VerificationSequence,
-    "trigger_response": TriggerResponse,
-    "call_hours": CallHours,
-    "attempt_limit": AttemptLimit,
-}
-
 # The YAML ``type`` picks the spec class; errors then name the offending field's path.
-DetectorSpec = Annotated[Union[tuple(RULE_TYPES.values())], Field(discriminator="type")]  # noqa: UP007
+DetectorSpec = Annotated[
+    Phrase | RequiredDisclosure | VerificationSequence | TriggerResponse | CallHours | AttemptLimit,
+    Field(discriminator="type"),
+]
+
+# Each spec class by its ``type`` literal, derived from the union so the two cannot disagree.
+RULE_TYPES: dict[str, type[Detector]] = {
+    get_args(spec.model_fields["type"].annotation)[0]: spec
+    for spec in get_args(get_args(DetectorSpec)[0])
+}

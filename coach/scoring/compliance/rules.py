@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from functools import cached_property
 from typing import Any, Literal
 
@@ -20,7 +21,7 @@ from coach.scoring.compliance.context import LEXICON_REF, CallContext, Hit, Verd
 from coach.scoring.compliance.detector_base import Regex
 from coach.scoring.compliance.detectors import RULE_TYPES, DetectorSpec
 from coach.scoring.metadata import CallMetadata
-from coach.transcript import Transcript, Turn
+from coach.transcript import Speaker, Transcript, Turn
 
 __all__ = [
     "JURISDICTIONS",
@@ -35,7 +36,7 @@ __all__ = [
 JURISDICTIONS = ("US", "UK", "IN")
 Jurisdiction = Literal["US", "UK", "IN"]
 Kind = Literal["required-disclosure", "prohibited-statement", "prohibited-conduct", "process-check"]
-_SPEAKER_PREFIXES = {"agent:": "agent", "debtor:": "debtor"}
+_SPEAKER_PREFIXES: dict[str, Speaker] = {"agent:": "agent", "debtor:": "debtor"}
 
 
 class RulePackError(ValueError):
@@ -67,7 +68,8 @@ class Example(_Frozen):
         """The example as a transcript (unprefixed lines are agent speech)."""
         turns = []
         for line in self.call:
-            speaker, text = "agent", line
+            speaker: Speaker = "agent"
+            text = line
             for prefix, who in _SPEAKER_PREFIXES.items():
                 if line.lower().startswith(prefix):
                     speaker, text = who, line[len(prefix) :].strip()
@@ -229,7 +231,7 @@ def check_rule_examples(pack: RulePack, encoder: TextEncoder | None = None) -> l
     return errors
 
 
-def _example_problem(label: str, example: Example, statuses: set[str]) -> str | None:
+def _example_problem(label: str, example: Example, statuses: AbstractSet[str]) -> str | None:
     if label == "compliant":
         return (
             f"flags its own compliant example ({', '.join(sorted(statuses))})" if statuses else None
