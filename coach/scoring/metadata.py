@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from coach.scoring.validation import validated
 
 MetadataField = Literal[
     "call_type",
@@ -56,11 +58,4 @@ def parse_metadata(value: CallMetadata | Mapping[str, Any] | None) -> CallMetada
         return CallMetadata()
     if not isinstance(value, Mapping):
         raise MetadataError(f"call metadata must be a mapping, got {type(value).__name__}")
-    try:
-        return CallMetadata.model_validate(dict(value))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'metadata'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise MetadataError(f"invalid call metadata: {problems}") from None
+    return validated(CallMetadata, value, "call metadata", "metadata", MetadataError)

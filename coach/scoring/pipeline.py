@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
 
 from coach.nlp.encoder import TextEncoder
 from coach.scoring import evidence
@@ -44,6 +43,7 @@ from coach.scoring.tone import (
     ToneClassifier,
     debtor_trajectory,
 )
+from coach.scoring.validation import validated
 from coach.transcript import Transcript
 
 # Bump when the code changes what a scorecard says for the same inputs (rule packs and trained
@@ -98,14 +98,7 @@ def parse_transcript(value: Transcript | Mapping[str, Any]) -> Transcript:
         return value
     if not isinstance(value, Mapping):
         raise ValueError(f"transcript must be an object with 'turns', got {type(value).__name__}")
-    try:
-        return Transcript.model_validate(dict(value))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'transcript'}: {e['msg']}"
-            for e in exc.errors(include_url=False)
-        )
-        raise ValueError(f"invalid transcript: {problems}") from None
+    return validated(Transcript, value, "transcript", "transcript")
 
 
 def _jurisdiction(value: str, models: ScoringModels) -> str:
