@@ -4,14 +4,16 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Every package, with its hashes, pinned by `make lock` from pyproject.toml.
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 # postgresql and redis-server: the tests start throwaway servers when none answers (tests/services.py).
 SYSTEM_PACKAGES := chromium chromium-driver espeak-ng sox ffmpeg postgresql redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint system-packages
+.PHONY: run test lint lock audit system-packages
 
 run: $(STAMP)
 	$(BIN)/flask --app coach coach setup
@@ -29,11 +31,28 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-$(STAMP): pyproject.toml
+# Installs exactly the lock (hashes checked), then Coach itself from this checkout.
+$(STAMP): pyproject.toml $(LOCK)
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+# Re-pins $(LOCK) after a change to pyproject.toml's dependencies (pip-tools in its own venv).
+lock:
+	[ -x .lock-tools/bin/pip-compile ] || { $(PYTHON) -m venv .lock-tools && \
+	  .lock-tools/bin/pip install --quiet 'pip-tools>=7.4,<8'; }
+	.lock-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links \
+	  --extra dev -o $(LOCK) pyproject.toml
+
+# Known vulnerabilities in the locked packages; needs a machine that reaches an advisory service
+# (PyPI's JSON API or OSV). This machine's registries serve none.
+audit:
+	[ -x .lock-tools/bin/pip-audit ] || { $(PYTHON) -m venv .lock-tools && \
+	  .lock-tools/bin/pip install --quiet 'pip-audit>=2.7,<3'; }
+	.lock-tools/bin/pip-audit --require-hashes --disable-pip -r $(LOCK)
 
 system-packages:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
