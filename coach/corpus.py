@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,58 @@ class Corpus:
 def examples_of(corpora: tuple[Corpus, ...]) -> list[LabelledText]:
     """All examples of several corpus files (one head trains on a folder of them)."""
     return [example for corpus in corpora for example in corpus.examples]
+
+
+RuleLineLabel = Literal["positive", "negative"]
+# What sort of line it is: detectors are measured per kind, and a corpus must mix them.
+PositiveKind = Literal[
+    "direct",
+    "implied",
+    "euphemism",
+    "sarcastic_denial",
+    "conditional_false",
+    "run_on",
+    "partial",
+    "asr_garbled",
+    "code_mixed",
+    "other",
+]
+NegativeKind = Literal[
+    "negation",
+    "truthful_conditional",
+    "firm_lawful",
+    "lawful_version",
+    "same_words_other_meaning",
+    "other_rule_ok",
+    "asr_garbled",
+    "other",
+]
+POSITIVE_KINDS: tuple[str, ...] = get_args(PositiveKind)
+NEGATIVE_KINDS: tuple[str, ...] = get_args(NegativeKind)
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    """One agent turn labelled for one rule.
+
+    ``positive``: the line is what the rule looks for (it breaks a prohibition, or it makes a
+    required disclosure); ``negative``: a near-miss that does not. ``debtor_before`` is the
+    debtor's turn the line answers, for rules about responding (a dispute, a cease request).
+    """
+
+    rule: str
+    label: RuleLineLabel
+    text: str
+    kind: str
+    debtor_before: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleLines:
+    """One writer's lines for one jurisdiction (``rule_lines/<writer>/<jurisdiction>.jsonl``);
+    the writer is kept so that figures can leave one writer out."""
+
+    writer: str
+    jurisdiction: str
+    lines: tuple[RuleLine, ...]

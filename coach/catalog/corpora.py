@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from coach.catalog.errors import ContentError
 from coach.corpus import Corpus, LabelledText
 
+T = TypeVar("T")
 # More than this many bad lines in one file are summarised (a wrong file, not a typo).
 _MAX_LINE_ERRORS = 20
 
@@ -27,40 +29,54 @@ def corpus_loader(classes: tuple[str, ...]) -> Callable[[Path, str], Corpus]:
 
 def read_corpus(path: Path, source: str, classes: tuple[str, ...]) -> Corpus:
     """The file's examples, or ``ContentError`` listing every bad line."""
+    return Corpus(tuple(read_jsonl(path, source, lambda line: parse_line(line, classes))))
+
+
+def read_jsonl(path: Path, source: str, parse: Callable[[str], tuple[T | None, str]]) -> list[T]:
+    """Every non-blank line of a ``.jsonl`` file through ``parse`` (which returns the value, or
+    ``None`` and why not), or ``ContentError`` listing every bad line as ``file:line N: …``."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ContentError([f"{source}: not UTF-8 text"]) from None
     except OSError as exc:
         raise ContentError([f"{source}: cannot be read ({exc.strerror})"]) from None
-    examples: list[LabelledText] = []
+    values: list[T] = []
     errors: list[str] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        example, problem = parse_line(line, classes)
-        if example is None:
+        value, problem = parse(line)
+        if value is None:
             errors.append(f"{source}:line {number}: {problem}")
         else:
-            examples.append(example)
-    if not errors and not examples:
+            values.append(value)
+    if not errors and not values:
         errors.append(f"{source}: no examples (one JSON object a line)")
     if len(errors) > _MAX_LINE_ERRORS:
         more = len(errors) - _MAX_LINE_ERRORS
         errors = [*errors[:_MAX_LINE_ERRORS], f"{source}: … and {more} more bad line(s)"]
     if errors:
         raise ContentError(errors)
-    return Corpus(tuple(examples))
+    return values
 
 
-def parse_line(line: str, classes: tuple[str, ...]) -> tuple[LabelledText | None, str]:
-    """One line as an example, or ``None`` and the reason it is not one."""
+def json_object(line: str, example: str) -> tuple[dict[str, Any] | None, str]:
+    """The line as a JSON object, or ``None`` and why not (``example`` shows the shape)."""
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
         return None, f"invalid JSON: {exc.msg} (column {exc.colno})"
     if not isinstance(row, dict):
-        return None, 'each line must be a JSON object like {"text": "...", "label": "..."}'
+        return None, f"each line must be a JSON object like {example}"
+    return row, ""
+
+
+def parse_line(line: str, classes: tuple[str, ...]) -> tuple[LabelledText | None, str]:
+    """One line as an example, or ``None`` and the reason it is not one."""
+    row, problem = json_object(line, '{"text": "...", "label": "..."}')
+    if row is None:
+        return None, problem
     text, label = row.get("text"), row.get("label")
     if not isinstance(text, str) or not text.strip():
         return None, "'text' must be non-empty text"

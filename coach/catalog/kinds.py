@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from coach.catalog.corpora import corpus_loader
 from coach.catalog.errors import ContentError, located, validation_messages
+from coach.catalog.rule_lines import check_rule_lines, load_rule_lines
 from coach.catalog.source import line_locator, read_mapping
 from coach.progress.taxonomy import SkillTaxonomy
 from coach.scoring.compliance.rules import RULE_TYPES, RulePack, check_rule_pack
@@ -21,6 +22,7 @@ from coach.scoring.tone import DEBTOR_AFFECT_CLASSES, TONE_CLASSES
 SKILLS = "skills"
 TONE = "tone"
 DEBTOR_AFFECT = "debtor_affect"
+RULE_LINES = "rule_lines"
 
 Load = Callable[[Path, str], Any]
 # A value's id and the version its file declares (None: the file declares none).
@@ -168,5 +170,11 @@ CONTENT_KINDS: tuple[ContentKind, ...] = (
         load=corpus_loader(DEBTOR_AFFECT_CLASSES),
         required=True,
         check_all=_every_class_has_examples(DEBTOR_AFFECT_CLASSES),
+    ),
+    ContentKind(
+        name=RULE_LINES,
+        pattern="rule_lines/*/*.jsonl",
+        load=load_rule_lines,
+        check=check_rule_lines,
     ),
 )
