@@ -354,8 +354,9 @@ def main() -> None:
         "Per rule, calls only": calls_lines,
         "Tone (7 classes, agent utterances)": tone_lines,
         f"Tone, second writer's lines ({len(second)}, tone labels only)": second_lines,
-        f"ASR vs gold text ({len(asr_lines) - 2} synthesized calls)": asr_lines,
     }
+    if args.asr_calls:
+        sections[f"ASR vs gold text ({args.asr_calls} synthesized calls)"] = asr_lines
     command = f".venv/bin/python bench/scoring_eval.py --asr-calls {args.asr_calls}"
     markdown = report(figures, sections, command)
     markdown += f"\n\nWall time: {time.perf_counter() - begin:.0f} s."

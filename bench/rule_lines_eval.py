@@ -1,0 +1,188 @@
+"""How the compliance engine judges labelled rule lines, per rule and per writer: figures only.
+
+    .venv/bin/python bench/rule_lines_eval.py DIR [DIR ...] [--name NAME] [--out docs/benchmarks.md]
+
+Each DIR holds ``us.jsonl``/``uk.jsonl``/``in.jsonl`` in the rule-lines format
+(docs/content-authoring.md): ``content/rule_lines/<writer>`` or a sealed set kept outside the
+corpus. Every line is scored as a one- or two-turn call (the debtor's line first when given,
+metadata unknown) and judged on its own rule only: a prohibition counts as found when the
+agent turn gets a ``violation`` (``suspected`` is reported beside it), a required disclosure
+when the agent turn satisfies it. No line is ever printed, so a sealed set stays sealed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.docs_section import machine, write_section  # noqa: E402
+from bench.scoring_eval import f1  # noqa: E402
+from coach.catalog import load_catalog  # noqa: E402
+from coach.catalog.rule_lines import JURISDICTION_FILES, parse_rule_line  # noqa: E402
+from coach.corpus import RuleLine  # noqa: E402
+from coach.engines import load_scoring_models  # noqa: E402
+from coach.nlp.encoder import load_default_encoder  # noqa: E402
+from coach.scoring.pipeline import ScoringModels, score_transcript  # noqa: E402
+from coach.scoring.result import Scorecard  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One line's gold label and what the engine said about its rule."""
+
+    writer: str
+    rule: str
+    kind: str
+    gold: bool
+    found: bool  # violation, or the disclosure recognised
+    found_or_suspected: bool
+
+
+def read_lines(folder: Path) -> list[tuple[str, RuleLine]]:
+    """(jurisdiction, line) for every line of a folder; a bad line stops the run, by number."""
+    lines = []
+    for path in sorted(folder.glob("*.jsonl")):
+        jurisdiction = JURISDICTION_FILES[path.stem]
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not text.strip():
+                continue
+            line, problem = parse_rule_line(text)
+            if line is None:
+                raise SystemExit(f"{path.name}:line {number}: {problem}")
+            lines.append((jurisdiction, line))
+    return lines
+
+
+def judge(jurisdiction: str, line: RuleLine, models: ScoringModels, writer: str) -> Judged:
+    turns = [{"speaker": "debtor", "text": line.debtor_before}] if line.debtor_before else []
+    turns.append({"speaker": "agent", "text": line.text})
+    card = score_transcript({"turns": turns}, jurisdiction, None, models)
+    agent = len(turns) - 1
+    if _is_disclosure(line.rule, models):
+        found = line.rule in card.turns[agent].satisfies
+        return Judged(writer, line.rule, line.kind, line.label == "positive", found, found)
+    statuses = _statuses(card, line.rule, agent)
+    return Judged(
+        writer,
+        line.rule,
+        line.kind,
+        line.label == "positive",
+        "violation" in statuses,
+        bool(statuses & {"violation", "suspected"}),
+    )
+
+
+def _statuses(card: Scorecard, rule: str, turn: int) -> set[str]:
+    return {f.status for f in card.findings if f.rule_id == rule and f.turn == turn}
+
+
+def _is_disclosure(rule: str, models: ScoringModels) -> bool:
+    kinds = {r.id: r.kind for group in models.packs.values() for p in group for r in p.rules}
+    return kinds[rule].startswith("required-disclosure")
+
+
+def figures(judged: list[Judged], strict: bool = True) -> dict[str, float]:
+    """Macro-F1 over rules, micro precision/recall, false positives on negatives."""
+    per_rule: dict[str, Counter] = {}
+    for j in judged:
+        said = j.found if strict else j.found_or_suspected
+        counts = per_rule.setdefault(j.rule, Counter())
+        counts["tp" if j.gold and said else "fn" if j.gold else "fp" if said else "tn"] += 1
+    total = sum(per_rule.values(), Counter())
+    macro = [f1(c["tp"], c["fp"], c["fn"])[2] for c in per_rule.values() if c["tp"] + c["fn"]]
+    precision, recall, micro_f1 = f1(total["tp"], total["fp"], total["fn"])
+    negatives = total["fp"] + total["tn"]
+    return {
+        "lines": len(judged),
+        "rules": len(per_rule),
+        "macro-F1": sum(macro) / len(macro) if macro else 0.0,
+        "micro precision": precision,
+        "micro recall": recall,
+        "micro F1": micro_f1,
+        "false positives on negatives": total["fp"] / negatives if negatives else 0.0,
+    }
+
+
+def rule_rows(judged: list[Judged]) -> list[str]:
+    rows = [
+        "| rule | positives | negatives | recall | FP rate | recall incl. suspected |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in sorted({j.rule for j in judged}):
+        mine = [j for j in judged if j.rule == rule]
+        pos = [j for j in mine if j.gold]
+        neg = [j for j in mine if not j.gold]
+        recall = sum(j.found for j in pos) / len(pos) if pos else 0.0
+        loose = sum(j.found_or_suspected for j in pos) / len(pos) if pos else 0.0
+        fp = sum(j.found for j in neg) / len(neg) if neg else 0.0
+        rows.append(f"| {rule} | {len(pos)} | {len(neg)} | {recall:.2f} | {fp:.2f} | {loose:.2f} |")
+    return rows
+
+
+def kind_rows(judged: list[Judged]) -> list[str]:
+    """How often each kind of line is judged right: which kinds of wording the engine misses."""
+    rows = ["| label | kind | lines | judged right |", "|---|---|---|---|"]
+    for gold in (True, False):
+        for kind in sorted({j.kind for j in judged if j.gold == gold}):
+            mine = [j for j in judged if j.gold == gold and j.kind == kind]
+            right = sum(j.found == j.gold for j in mine) / len(mine)
+            label = "positive" if gold else "negative"
+            rows.append(f"| {label} | {kind} | {len(mine)} | {right:.0%} |")
+    return rows
+
+
+def figure_table(title: str, judged: list[Judged]) -> list[str]:
+    strict, loose = figures(judged), figures(judged, strict=False)
+    rows = [f"| {title} | value | counting suspected too |", "|---|---|---|"]
+    for name, value in strict.items():
+        shown = f"{value:.0f}" if name in ("lines", "rules") else f"{value:.3f}"
+        other = f"{loose[name]:.0f}" if name in ("lines", "rules") else f"{loose[name]:.3f}"
+        rows.append(f"| {name} | {shown} | {other} |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", type=Path, nargs="+")
+    parser.add_argument("--name", default="rule-lines", help="the docs section to write")
+    parser.add_argument("--out", type=Path, help="write the figures into this markdown file")
+    args = parser.parse_args()
+    begin = time.perf_counter()
+    with tempfile.TemporaryDirectory() as cache:
+        models = load_scoring_models(
+            load_catalog(REPO / "content"), Path(cache), load_default_encoder()
+        )
+        judged = [
+            judge(jurisdiction, line, models, folder.name)
+            for folder in args.folders
+            for jurisdiction, line in read_lines(folder)
+        ]
+    command = "bench/rule_lines_eval.py " + " ".join(str(f) for f in args.folders)
+    lines = [
+        f"## Rule lines: {args.name} (`{command}`)",
+        "",
+        f"Machine: {machine()}  ",
+        f"Wall time: {time.perf_counter() - begin:.0f} s.",
+        "",
+        *figure_table("all folders", judged),
+    ]
+    for writer in sorted({j.writer for j in judged}):
+        lines += ["", *figure_table(writer, [j for j in judged if j.writer == writer])]
+    lines += ["", "### Per rule", "", *rule_rows(judged)]
+    lines += ["", "### Per kind of line", "", *kind_rows(judged)]
+    markdown = "\n".join(lines)
+    print(markdown)
+    if args.out:
+        write_section(args.out, args.name, markdown)
+
+
+if __name__ == "__main__":
+    main()
