@@ -49,8 +49,11 @@ class Judged:
 def read_lines(folder: Path) -> list[tuple[str, RuleLine]]:
     """(jurisdiction, line) for every line of a folder; a bad line stops the run, by number."""
     lines = []
-    for path in sorted(folder.glob("*.jsonl")):
-        jurisdiction = JURISDICTION_FILES[path.stem]
+    # Only the jurisdiction files: a sealed set keeps its tone and outcome lines beside them.
+    for stem, jurisdiction in JURISDICTION_FILES.items():
+        path = folder / f"{stem}.jsonl"
+        if not path.exists():
+            continue
         for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not text.strip():
                 continue
