@@ -27,6 +27,17 @@ if TYPE_CHECKING:
     from coach.scoring.tone import DebtorAffect, ToneClassifier
 
 EXTENSION = "coach.engines"
+# What the doctor checks and jobs wait for, by the name users see.
+ENGINE_NAMES = ("transcriber", "scoring models")
+_REASON_CHARS = 300
+
+
+class EngineUnavailable(RuntimeError):
+    """A model could not be loaded (missing or corrupt files): work needing it must wait."""
+
+    def __init__(self, engine: str, reason: str) -> None:
+        super().__init__(f"The {engine} engine is unavailable: {reason}")
+        self.engine, self.reason = engine, reason
 
 
 def _quiet(_step: str) -> None:
@@ -67,6 +78,7 @@ class Engines:
         self._make_encoder = encoder
         self._lock = threading.RLock()
         self._loaded: dict[str, Any] = {}
+        self._problems: dict[str, str] = {}
 
     def with_models(
         self, transcriber: Callable[[], Transcriber], encoder: Callable[[], TextEncoder]
@@ -93,7 +105,7 @@ class Engines:
         rule exemplars into ``cache_dir`` happen before the first scorecard, not during it.
         """
         return self._once(
-            "scoring",
+            "scoring models",
             lambda: load_scoring_models(self._catalog, self._cache_dir, self.encoder(), report),
         )
 
@@ -109,10 +121,37 @@ class Engines:
             *self._catalog.pins(DEBTOR_AFFECT),
         ]
 
+    def check(self, name: str) -> str | None:
+        """Load engine ``name`` (one of ENGINE_NAMES) now: None if it works, else why not."""
+        load = {"transcriber": self.transcriber, "scoring models": self.scoring_models}[name]
+        try:
+            load()
+        except EngineUnavailable as error:
+            return error.reason
+        return None
+
+    def refuse_if_unavailable(self, name: str) -> None:
+        """Raise EngineUnavailable if loading ``name`` failed last time (loads nothing)."""
+        with self._lock:
+            reason = self._problems.get(name)
+        if reason is not None:
+            raise EngineUnavailable(name, reason)
+
     def _once(self, name: str, make: Callable[[], Any]) -> Any:
+        """Load ``name`` on first use; a failure is remembered and raised as
+        EngineUnavailable, and the next use tries again (the files may be fixed by then)."""
         with self._lock:
             if name not in self._loaded:
-                self._loaded[name] = make()
+                try:
+                    self._loaded[name] = make()
+                except EngineUnavailable as error:
+                    self._problems[name] = error.reason
+                    raise
+                except Exception as error:
+                    reason = f"{type(error).__name__}: {error}"[:_REASON_CHARS]
+                    self._problems[name] = reason
+                    raise EngineUnavailable(name, reason) from error
+                self._problems.pop(name, None)
             return self._loaded[name]
 
 

@@ -215,10 +215,12 @@ def jobs_list(status: str | None) -> None:
     from coach.jobs.admin import latest_jobs
 
     for job in latest_jobs(status):
-        error = f"  {job.error}" if job.error else ""
+        note = job.error or job.wait_reason or ""
+        if job.stalled:
+            note = f"worker stopped (lease of {job.lease_owner} expired); retry or wait for a sweep"
         click.echo(
             f"{job.id:>6} {job.kind:<18} {job.status.value:<8} {job.progress:>5.0%} "
-            f"x{job.attempts}{error}"
+            f"x{job.attempts} i{job.interruptions}{'  ' + note if note else ''}"
         )
 
 
@@ -226,7 +228,7 @@ def jobs_list(status: str | None) -> None:
 @click.argument("job_id", type=int)
 @with_appcontext
 def jobs_retry(job_id: int) -> None:
-    """Queue a failed job again."""
+    """Queue a failed job, or a dead one (running on an expired lease), again."""
     from coach.jobs import job_queue
 
     try:
@@ -247,6 +249,22 @@ def jobs_worker(burst: bool) -> None:
         run_worker(burst=burst)
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
+
+
+@coach_group.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Check the database, Redis (rq runner) and every engine; exit 1 naming what is
+    unavailable and why (jobs needing it wait meanwhile)."""
+    from coach.jobs.doctor import diagnose
+
+    checks = diagnose()
+    for check in checks:
+        state = "ok" if check.problem is None else f"UNAVAILABLE: {check.problem}"
+        click.echo(f"{check.name:<16} {state}")
+    broken = [check.name for check in checks if check.problem is not None]
+    if broken:
+        raise click.ClickException(f"unavailable: {', '.join(broken)}")
 
 
 @coach_group.group("models")
