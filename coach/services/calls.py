@@ -104,7 +104,7 @@ def create_call(owner: User, details: NewCall, stream: BinaryIO, filename: str) 
 def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
     """Job task: decode the stored recording, transcribe it, store version 1 of the transcript.
 
-    Run again after an interruption, it finds the version it stored and only queues scoring."""
+    Run again after an interruption, it finds the version (and scoring job) it made."""
     call = db.session.get(Call, payload["call_id"])
     if call is None:
         raise ServiceError("The call no longer exists.")
@@ -112,7 +112,8 @@ def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
         _transcribe(call, progress)
     call.status = CallStatus.TRANSCRIBED
     db.session.commit()
-    queue_scoring(call, call.owner_id)
+    if call.score_job_id is None:  # else this task queued it before being interrupted
+        queue_scoring(call, call.owner_id)
 
 
 def _transcribe(call: Call, progress: Callable[[float], None]) -> None:
