@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 EXTENSION = "coach.engines"
 # What the doctor checks and jobs wait for, by the name users see.
-ENGINE_NAMES = ("transcriber", "scoring models")
+ENGINE_NAMES = ("transcriber", "scoring")
 _REASON_CHARS = 300
 
 
@@ -105,7 +105,7 @@ class Engines:
         rule exemplars into ``cache_dir`` happen before the first scorecard, not during it.
         """
         return self._once(
-            "scoring models",
+            "scoring",
             lambda: load_scoring_models(self._catalog, self._cache_dir, self.encoder(), report),
         )
 
@@ -123,7 +123,7 @@ class Engines:
 
     def check(self, name: str) -> str | None:
         """Load engine ``name`` (one of ENGINE_NAMES) now: None if it works, else why not."""
-        load = {"transcriber": self.transcriber, "scoring models": self.scoring_models}[name]
+        load = {"transcriber": self.transcriber, "scoring": self.scoring_models}[name]
         try:
             load()
         except EngineUnavailable as error:
@@ -144,9 +144,9 @@ class Engines:
             if name not in self._loaded:
                 try:
                     self._loaded[name] = make()
-                except EngineUnavailable as error:
+                except EngineUnavailable as error:  # a part of it (the encoder of scoring)
                     self._problems[name] = error.reason
-                    raise
+                    raise EngineUnavailable(name, error.reason) from error
                 except Exception as error:
                     reason = f"{type(error).__name__}: {error}"[:_REASON_CHARS]
                     self._problems[name] = reason

@@ -29,10 +29,10 @@ def request_rescore(actor: User, call_id: int) -> Job:
     call = visible_call(actor, call_id)
     if latest_transcript(call) is None:
         raise ServiceError("This call has no transcript to score yet.")
+    engines_of().refuse_if_unavailable("scoring")
     pending = call.score_job
     if pending is not None and pending.status == JobStatus.QUEUED:
         return pending
-    engines_of().refuse_if_unavailable("scoring models")
     user_limits.check(actor, user_limits.RESCORE)
     audit.record(actor, "call_rescored", "call", call.id)
     db.session.commit()
