@@ -3,8 +3,9 @@
     .venv/bin/python bench/job_fairness.py [--runs 3] [--out docs/benchmarks.md]
 
 Trainee A asks for a rescore every 50 ms for 3 s (60 requests); as the flood ends, trainee B
-uploads an 11 s recording (the report in issue #10: B's wait went from 1 s to 21 s). Reported: how long B waits from upload to finished transcription, how
-many of A's requests became jobs, and when the queue was empty again. Three set-ups, each
+uploads an 11 s recording (the report in issue #10: B's wait went from 1 s to 21 s).
+Reported: how long B waits from upload to finished transcription, how many of A's requests
+became jobs, and when the queue was empty again. Three set-ups, each
 on a fresh instance (SQLite, the thread runner with 2 workers):
 
 - *before*: A's requests each queue a job (no de-duplication, no limit), first come first
@@ -258,9 +259,10 @@ def report(results: dict[str, list[Outcome]], args: argparse.Namespace) -> str:
 Date: {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}. {machine()}.
 `python bench/job_fairness.py --runs {args.runs}`: trainee A asks for {REQUESTS} rescores of
 one call in {REQUESTS * EVERY_S:.0f} s; {B_AT_S} s in, trainee B uploads an
-{RECORDING_S:.0f} s recording. Thread runner, 2 workers, SQLite; real services and job machinery on the fake
-models, each job held for a fixed model time (transcription {args.transcribe_s} s, scoring
-{args.score_s} s), so the figures measure the queue. Medians of {args.runs} runs.
+{RECORDING_S:.0f} s recording. Thread runner, 2 workers, SQLite; real services and job
+machinery on the fake models, each job held for a fixed model time (transcription
+{args.transcribe_s} s, scoring {args.score_s} s), so the figures measure the queue.
+Medians of {args.runs} runs.
 
 | {" | ".join(HEADINGS)} |
 |{"---|" * len(HEADINGS)}
