@@ -88,8 +88,8 @@ class ThreadRunner:
         self.catch_up(1)
 
     def catch_up(self, ready: int) -> None:
-        with self._wake:
-            self._pending += ready
+        with self._wake:  # more wake-ups than threads would only query an empty queue
+            self._pending = min(self._pending + ready, len(self._threads))
             self._wake.notify(ready)
 
     def shutdown(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
+import click
 import pytest
 from flask import Flask
 
@@ -116,3 +117,13 @@ def test_two_runners_sharing_a_database_run_each_job_once(app: Flask, people, si
     with first.app_context():
         attempts = {db.session.get(Job, job_id).attempts for job_id in jobs}
     assert attempts == {1}
+
+
+def test_one_off_cli_commands_start_no_runner_threads(app: Flask, sibling_app) -> None:
+    """A command exiting mid-job would only interrupt it; serving starts the runner."""
+    with click.Context(click.Command("list"), info_name="list"):
+        one_off = sibling_app(JOB_RUNNER="thread")
+    with click.Context(click.Command("run"), info_name="run"):
+        served = sibling_app(JOB_RUNNER="thread")
+    assert not one_off.extensions["coach.jobs"].runner.started
+    assert served.extensions["coach.jobs"].runner.started
