@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from coach.engines import EngineUnavailable
 from coach.errors import ServiceError
 from coach.models import Role
 from coach.services import accounts, demo
@@ -147,7 +148,7 @@ def calls_transcribe(path: Path, channels: str | None, as_json: bool) -> None:
         raise click.ClickException(f"No such file: {path}")
     try:
         transcript = transcribe_path(path, channels)
-    except ServiceError as error:
+    except (ServiceError, EngineUnavailable) as error:
         raise click.ClickException(str(error)) from None
     if as_json:
         json.dump(transcript.to_json_dict(), sys.stdout, ensure_ascii=False)
@@ -189,7 +190,10 @@ def score_command(
 
     if (transcript is None) == (batch is None):
         raise click.UsageError("Give a TRANSCRIPT file or --batch IN.jsonl (not both).")
-    models = engines_of().scoring_models()
+    try:
+        models = engines_of().scoring_models()
+    except EngineUnavailable as error:
+        raise click.ClickException(str(error)) from None
     if batch is not None:
         for line in score_batch(batch, models, scorecard):
             click.echo(line)
