@@ -24,7 +24,16 @@ from coach.engines import EXTENSION as ENGINES
 from coach.engines import build_engines
 from coach.extensions import db
 from coach.jobs import job_queue
-from coach.models import Call, CallStatus, Job, JobKind, JobStatus, TranscriptVersion, User
+from coach.models import (
+    Call,
+    CallScore,
+    CallStatus,
+    Job,
+    JobKind,
+    JobStatus,
+    TranscriptVersion,
+    User,
+)
 from coach.services import calls
 from tests import fakes, services
 from tests.conftest import SessionAudio
@@ -269,3 +278,88 @@ def test_a_corrupt_model_folder_makes_transcriptions_wait_until_it_is_fixed(
         assert call.job.status == JobStatus.DONE and call.status == CallStatus.TRANSCRIBED
         text = " ".join(t["text"] for t in calls.latest_transcript(call).data["turns"])
         assert "together we can find a monthly payment" in text.lower()
+
+
+# A web process's job side: the app factory starts the thread runner (as under a WSGI
+# server), on the fake models; it serves until its stop file appears.
+_WEB_PROCESS = """
+import sys, time
+from pathlib import Path
+from coach import create_app
+from coach.engines import EXTENSION
+from tests import fakes
+app = create_app()
+app.extensions[EXTENSION] = fakes.fake_engines(app.extensions[EXTENSION])
+print("serving", flush=True)
+while not Path(sys.argv[1]).exists():
+    time.sleep(0.1)
+app.extensions["coach.jobs"].runner.shutdown()
+"""
+
+
+def test_two_web_processes_sharing_an_instance_run_each_job_once(
+    app: Flask, people, test_audio: SessionAudio, tmp_path: Path
+) -> None:
+    queue = app.extensions["coach.jobs"]
+    runner, queue.runner = queue.runner, _Unrun()
+    try:
+        uploads = [_upload(app, people["priya"].user_id, test_audio.speech) for _ in range(4)]
+    finally:
+        queue.runner = runner
+    settings = app.config["COACH"]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "COACH_INSTANCE_PATH": str(app.instance_path),
+        "COACH_JOB_RUNNER": "thread",
+        "COACH_JOB_WORKERS": "2",
+        **{
+            f"COACH_{key}": str(settings[key])
+            for key in ("DATABASE_URL", "RECORDINGS_DIR", "CONTENT_DIR", "MODEL_CACHE_DIR")
+        },
+    }
+    stop = tmp_path / "stop"
+    logs = [tmp_path / f"web-{n}.log" for n in range(2)]
+    processes = []
+    for log in logs:
+        with log.open("wb") as out:
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-c", _WEB_PROCESS, str(stop)],
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+    try:
+        for call_id, job_id in uploads:
+            _wait(lambda j=job_id: _job(app, j).status == JobStatus.DONE, 180, "a transcription")
+            with app.app_context():
+                score_job = db.session.get(Call, call_id).score_job_id
+            assert score_job is not None
+            _wait(lambda j=score_job: _job(app, j).status == JobStatus.DONE, 180, "its scoring")
+    finally:
+        stop.touch()
+        for process in processes:
+            process.wait(timeout=60)
+    with app.app_context():
+        jobs = list(db.session.scalars(select(Job)))
+        assert len(jobs) == 8 and {job.attempts for job in jobs} == {1}
+        for call_id, _ in uploads:
+            versions = select(func.count()).where(TranscriptVersion.call_id == call_id)
+            scores = select(func.count()).where(CallScore.call_id == call_id)
+            assert (db.session.scalar(versions), db.session.scalar(scores)) == (1, 1)
+        owners = {job.lease_owner for job in jobs}
+    assert owners == {None}
+    ran_in = [log.read_text().count(" started by ") for log in logs]
+    assert sum(ran_in) == 8, [log.read_text()[-2000:] for log in logs]
+
+
+class _Unrun:
+    """Queues without running (the jobs wait for the web processes)."""
+
+    def submit(self, job_id: int) -> None:
+        pass
+
+    def catch_up(self, ready: int) -> None:
+        pass
