@@ -139,7 +139,14 @@ class RqRunner:
         return Queue(self.queue_name, connection=Redis.from_url(self.redis_url))
 
     def submit(self, job_id: int) -> None:
-        self.queue().enqueue("coach.jobs.worker.perform", job_id, job_timeout=4 * 3600)
+        """Ring for ``job_id``; with Redis down the job stays queued in the database and
+        the next sweep of a worker rings for it (the request that queued it still succeeds)."""
+        from redis.exceptions import RedisError
+
+        try:
+            self.queue().enqueue("coach.jobs.worker.perform", job_id, job_timeout=4 * 3600)
+        except RedisError as error:
+            log.warning("job %s: Redis unreachable (%s); a sweep will ring for it", job_id, error)
 
     def catch_up(self, ready: int) -> None:
         """Top the doorbells up to the ready jobs (a ring lost with Redis, a woken job)."""
