@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,9 @@ EXTENSION = "coach.engines"
 # What the doctor checks and jobs wait for, by the name users see.
 ENGINE_NAMES = ("transcriber", "scoring")
 _REASON_CHARS = 300
+# After a failed load, uses within this many seconds fail at once instead of loading again
+# (a hundred waiting jobs try the engine once, not a hundred times, per sweep).
+RELOAD_AFTER_S = 10.0
 
 
 class EngineUnavailable(RuntimeError):
@@ -79,6 +83,7 @@ class Engines:
         self._lock = threading.RLock()
         self._loaded: dict[str, Any] = {}
         self._problems: dict[str, str] = {}
+        self._failed_at: dict[str, float] = {}
 
     def with_models(
         self, transcriber: Callable[[], Transcriber], encoder: Callable[[], TextEncoder]
@@ -124,6 +129,8 @@ class Engines:
     def check(self, name: str) -> str | None:
         """Load engine ``name`` (one of ENGINE_NAMES) now: None if it works, else why not."""
         load = {"transcriber": self.transcriber, "scoring": self.scoring_models}[name]
+        with self._lock:
+            self._failed_at.pop(name, None)  # an operator asking: really try now
         try:
             load()
         except EngineUnavailable as error:
@@ -139,19 +146,27 @@ class Engines:
 
     def _once(self, name: str, make: Callable[[], Any]) -> Any:
         """Load ``name`` on first use; a failure is remembered and raised as
-        EngineUnavailable, and the next use tries again (the files may be fixed by then)."""
+        EngineUnavailable, and a use after RELOAD_AFTER_S tries again (the files may be
+        fixed by then)."""
         with self._lock:
-            if name not in self._loaded:
-                try:
-                    self._loaded[name] = make()
-                except EngineUnavailable as error:  # a part of it (the encoder of scoring)
-                    self._problems[name] = error.reason
-                    raise EngineUnavailable(name, error.reason) from error
-                except Exception as error:
-                    reason = f"{type(error).__name__}: {error}"[:_REASON_CHARS]
-                    self._problems[name] = reason
-                    raise EngineUnavailable(name, reason) from error
-                self._problems.pop(name, None)
+            if name in self._loaded:
+                return self._loaded[name]
+            failed_at = self._failed_at.get(name)
+            if failed_at is not None and time.monotonic() - failed_at < RELOAD_AFTER_S:
+                raise EngineUnavailable(name, self._problems[name])
+            try:
+                self._loaded[name] = make()
+            except Exception as error:
+                # A part's EngineUnavailable (the encoder of scoring) keeps its reason.
+                reason = (
+                    error.reason
+                    if isinstance(error, EngineUnavailable)
+                    else f"{type(error).__name__}: {error}"[:_REASON_CHARS]
+                )
+                self._problems[name], self._failed_at[name] = reason, time.monotonic()
+                raise EngineUnavailable(name, reason) from error
+            self._problems.pop(name, None)
+            self._failed_at.pop(name, None)
             return self._loaded[name]
 
 

@@ -89,6 +89,8 @@ def release(
         values["finished_at"] = utcnow()
     if status == JobStatus.DONE:
         values["progress"] = 1.0
+    if status == JobStatus.QUEUED:  # handed back unrun (an engine is missing): not an attempt
+        values["attempts"] = JOBS.c.attempts - 1
     with engine.begin() as connection:
         result = connection.execute(update(JOBS).where(_held_by(lease)).values(**values))
     return result.rowcount == 1

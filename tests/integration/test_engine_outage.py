@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from coach import engines
 from coach.engines import EXTENSION as ENGINES
 from coach.extensions import db
 from coach.jobs import job_queue
@@ -46,7 +47,12 @@ def encoder(app: Flask) -> Iterator[_Encoder]:
 
 
 def test_scoring_waits_for_its_engine_and_resumes_when_it_is_back(
-    app: Flask, client: FlaskClient, sign_in_as, encoder: _Encoder, test_audio: SessionAudio
+    app: Flask,
+    client: FlaskClient,
+    sign_in_as,
+    encoder: _Encoder,
+    test_audio: SessionAudio,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     login = sign_in_as("priya")
     with app.app_context():
@@ -58,7 +64,7 @@ def test_scoring_waits_for_its_engine_and_resumes_when_it_is_back(
         call_id = call.id
         assert call.status == CallStatus.TRANSCRIBED
         job = call.score_job
-        assert job.status == JobStatus.QUEUED and job.error is None
+        assert job.status == JobStatus.QUEUED and job.error is None and job.attempts == 0
         assert "scoring engine is unavailable" in job.wait_reason and BROKEN in job.wait_reason
 
     status = client.get(f"/calls/{call_id}/status.json").get_json()
@@ -77,6 +83,7 @@ def test_scoring_waits_for_its_engine_and_resumes_when_it_is_back(
     assert f"scoring          UNAVAILABLE: FileNotFoundError: {BROKEN}" in doctor.output
 
     encoder.present = True
+    monkeypatch.setattr(engines, "RELOAD_AFTER_S", 0.0)  # the next sweep, not 10 s later
     with app.app_context():
         job_queue().sweep()  # what every runner's sweeper does periodically
         call = db.session.get(Call, call_id)

