@@ -50,6 +50,15 @@ SETTINGS: dict[str, Setting] = {
     "JOB_WORKERS": Setting(2, int, minimum=1),
     "REDIS_URL": Setting("redis://127.0.0.1:6379/0"),
     "RQ_QUEUE": Setting("coach"),
+    # A running job's lease: renewed every third of it while it runs; once it has expired
+    # (its runner died) any runner's sweep, every JOB_SWEEP_SECONDS, queues the job again,
+    # up to JOB_MAX_INTERRUPTIONS times before failing it.
+    "JOB_LEASE_SECONDS": Setting(60, int, minimum=3),
+    "JOB_SWEEP_SECONDS": Setting(15, int, minimum=1),
+    "JOB_MAX_INTERRUPTIONS": Setting(3, int, minimum=1),
+    # Per user and minute: rescores asked for, and transcript edits saved (429 beyond).
+    "RESCORES_PER_MINUTE": Setting(6, int, minimum=1),
+    "TRANSCRIPT_EDITS_PER_MINUTE": Setting(30, int, minimum=1),
     "ASR_BACKEND": Setting("faster-whisper", choices=("faster-whisper", "openai-whisper")),
     "ASR_MODEL": Setting(None),
     "ASR_DEVICE": Setting("cpu", choices=("cpu", "cuda")),
@@ -149,6 +158,8 @@ def flask_settings(values: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "SECRET_KEY": values["SECRET_KEY"],
         "SQLALCHEMY_DATABASE_URI": values["DATABASE_URL"],
+        # A connection the server dropped (a restart) is replaced, not handed to a request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,20 @@ if TYPE_CHECKING:
     from coach.scoring.tone import DebtorAffect, ToneClassifier
 
 EXTENSION = "coach.engines"
+# What the doctor checks and jobs wait for, by the name users see.
+ENGINE_NAMES = ("transcriber", "scoring")
+_REASON_CHARS = 300
+# After a failed load, uses within this many seconds fail at once instead of loading again
+# (a hundred waiting jobs try the engine once, not a hundred times, per sweep).
+RELOAD_AFTER_S = 10.0
+
+
+class EngineUnavailable(RuntimeError):
+    """A model could not be loaded (missing or corrupt files): work needing it must wait."""
+
+    def __init__(self, engine: str, reason: str) -> None:
+        super().__init__(f"The {engine} engine is unavailable: {reason}")
+        self.engine, self.reason = engine, reason
 
 
 def _quiet(_step: str) -> None:
@@ -67,6 +82,8 @@ class Engines:
         self._make_encoder = encoder
         self._lock = threading.RLock()
         self._loaded: dict[str, Any] = {}
+        self._problems: dict[str, str] = {}
+        self._failed_at: dict[str, float] = {}
 
     def with_models(
         self, transcriber: Callable[[], Transcriber], encoder: Callable[[], TextEncoder]
@@ -109,10 +126,47 @@ class Engines:
             *self._catalog.pins(DEBTOR_AFFECT),
         ]
 
-    def _once(self, name: str, make: Callable[[], Any]) -> Any:
+    def check(self, name: str) -> str | None:
+        """Load engine ``name`` (one of ENGINE_NAMES) now: None if it works, else why not."""
+        load = {"transcriber": self.transcriber, "scoring": self.scoring_models}[name]
         with self._lock:
-            if name not in self._loaded:
+            self._failed_at.pop(name, None)  # an operator asking: really try now
+        try:
+            load()
+        except EngineUnavailable as error:
+            return error.reason
+        return None
+
+    def refuse_if_unavailable(self, name: str) -> None:
+        """Raise EngineUnavailable if loading ``name`` failed last time (loads nothing)."""
+        with self._lock:
+            reason = self._problems.get(name)
+        if reason is not None:
+            raise EngineUnavailable(name, reason)
+
+    def _once(self, name: str, make: Callable[[], Any]) -> Any:
+        """Load ``name`` on first use; a failure is remembered and raised as
+        EngineUnavailable, and a use after RELOAD_AFTER_S tries again (the files may be
+        fixed by then)."""
+        with self._lock:
+            if name in self._loaded:
+                return self._loaded[name]
+            failed_at = self._failed_at.get(name)
+            if failed_at is not None and time.monotonic() - failed_at < RELOAD_AFTER_S:
+                raise EngineUnavailable(name, self._problems[name])
+            try:
                 self._loaded[name] = make()
+            except Exception as error:
+                # A part's EngineUnavailable (the encoder of scoring) keeps its reason.
+                reason = (
+                    error.reason
+                    if isinstance(error, EngineUnavailable)
+                    else f"{type(error).__name__}: {error}"[:_REASON_CHARS]
+                )
+                self._problems[name], self._failed_at[name] = reason, time.monotonic()
+                raise EngineUnavailable(name, reason) from error
+            self._problems.pop(name, None)
+            self._failed_at.pop(name, None)
             return self._loaded[name]
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -82,30 +80,22 @@ def task_registry() -> dict[str, Task]:
 
 
 def init_jobs(app: Flask) -> None:
-    """Attach the job queue: the configured runner with the task registry."""
+    """Attach the job queue: the configured runner with the task registry. The thread
+    runner starts its workers and sweeper now when the app is built to serve requests."""
     from coach.jobs.runners import ThreadRunner, make_runner
 
     runner = make_runner(app)
     app.extensions["coach.jobs"] = JobQueue(runner, task_registry())
-    if isinstance(runner, ThreadRunner):
-        app.before_request(_recover_once(app))
+    if isinstance(runner, ThreadRunner) and _serving():
+        runner.start()
 
 
-def _recover_once(app: Flask) -> Callable[[], None]:
-    """The in-process runner owns every job: on the first request, resume what a crash left."""
-    lock = threading.Lock()
-    done = False
-
-    def recover() -> None:
-        nonlocal done
-        if done:
-            return
-        with lock:
-            if not done:
-                app.extensions["coach.jobs"].recover(include_running=True)
-                done = True
-
-    return recover
+def _serving() -> bool:
+    """True unless the app is being built for a one-off CLI command (``flask coach …``):
+    a WSGI server, ``flask run`` and tests serve; a command exiting mid-job would only
+    interrupt it."""
+    context = click.get_current_context(silent=True)
+    return context is None or context.info_name == "run"
 
 
 def register_web(app: Flask) -> None:

@@ -200,8 +200,8 @@ def sibling_app(app: Flask) -> Iterator[Callable[..., Flask]]:
     yield make
     for sibling in made:
         runner = sibling.extensions["coach.jobs"].runner
-        if hasattr(runner, "pool"):
-            runner.pool.shutdown(wait=True)
+        if hasattr(runner, "shutdown"):
+            runner.shutdown()
         with sibling.app_context():
             db.engine.dispose()
 

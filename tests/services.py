@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -46,6 +47,32 @@ def postgres(url: str) -> Iterator[str]:
     if postgres_answers(url):
         yield url
         return
+    with throwaway_postgres() as server:
+        yield server.url
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    """A throwaway cluster a test may stop and start again (the machine's server is never
+    touched): ``url`` is its admin URL."""
+
+    url: str
+    ctl: list[object]
+    options: str
+    user: str | None
+    folder: Path
+    log: Path
+
+    def stop(self) -> None:
+        _run_as(self.user, [*self.ctl, "-m", "fast", "stop"], self.folder, self.log)
+
+    def start(self) -> None:
+        _run_as(self.user, [*self.ctl, "-o", self.options, "start"], self.folder, self.log)
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[PostgresServer]:
+    """A fresh cluster on a free loopback port, removed when the context ends."""
     bin_dir = _postgres_bin_dir()
     user = _server_user()
     port = _free_port()
@@ -55,12 +82,15 @@ def postgres(url: str) -> Iterator[str]:
         _run_as(user, [*initdb, "-E", "UTF8", "--locale=C", "--no-sync"], folder)
         options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
         ctl = [bin_dir / "pg_ctl", "-D", data, "-l", log, "-w", "-t", str(START_TIMEOUT_S)]
+        server = PostgresServer(
+            f"postgresql://postgres@127.0.0.1:{port}/postgres", ctl, options, user, folder, log
+        )
         try:
-            _run_as(user, [*ctl, "-o", options, "start"], folder, log)
-            yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+            server.start()
+            yield server
         finally:
             if (data / "postmaster.pid").exists():
-                _run_as(user, [*ctl, "-m", "fast", "stop"], folder, log)
+                server.stop()
 
 
 @contextmanager

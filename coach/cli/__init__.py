@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from coach.engines import EngineUnavailable
 from coach.errors import ServiceError
 from coach.models import Role
 from coach.services import accounts, demo
@@ -147,7 +148,7 @@ def calls_transcribe(path: Path, channels: str | None, as_json: bool) -> None:
         raise click.ClickException(f"No such file: {path}")
     try:
         transcript = transcribe_path(path, channels)
-    except ServiceError as error:
+    except (ServiceError, EngineUnavailable) as error:
         raise click.ClickException(str(error)) from None
     if as_json:
         json.dump(transcript.to_json_dict(), sys.stdout, ensure_ascii=False)
@@ -189,7 +190,10 @@ def score_command(
 
     if (transcript is None) == (batch is None):
         raise click.UsageError("Give a TRANSCRIPT file or --batch IN.jsonl (not both).")
-    models = engines_of().scoring_models()
+    try:
+        models = engines_of().scoring_models()
+    except EngineUnavailable as error:
+        raise click.ClickException(str(error)) from None
     if batch is not None:
         for line in score_batch(batch, models, scorecard):
             click.echo(line)
@@ -215,10 +219,12 @@ def jobs_list(status: str | None) -> None:
     from coach.jobs.admin import latest_jobs
 
     for job in latest_jobs(status):
-        error = f"  {job.error}" if job.error else ""
+        note = job.error or job.wait_reason or ""
+        if job.stalled:
+            note = f"worker stopped (lease of {job.lease_owner} expired); retry or wait for a sweep"
         click.echo(
             f"{job.id:>6} {job.kind:<18} {job.status.value:<8} {job.progress:>5.0%} "
-            f"x{job.attempts}{error}"
+            f"x{job.attempts} i{job.interruptions}{'  ' + note if note else ''}"
         )
 
 
@@ -226,7 +232,7 @@ def jobs_list(status: str | None) -> None:
 @click.argument("job_id", type=int)
 @with_appcontext
 def jobs_retry(job_id: int) -> None:
-    """Queue a failed job again."""
+    """Queue a failed job, or a dead one (running on an expired lease), again."""
     from coach.jobs import job_queue
 
     try:
@@ -247,6 +253,22 @@ def jobs_worker(burst: bool) -> None:
         run_worker(burst=burst)
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
+
+
+@coach_group.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Check the database, Redis (rq runner) and every engine; exit 1 naming what is
+    unavailable and why (jobs needing it wait meanwhile)."""
+    from coach.jobs.doctor import diagnose
+
+    checks = diagnose()
+    for check in checks:
+        state = "ok" if check.problem is None else f"UNAVAILABLE: {check.problem}"
+        click.echo(f"{check.name:<16} {state}")
+    broken = [check.name for check in checks if check.problem is not None]
+    if broken:
+        raise click.ClickException(f"unavailable: {', '.join(broken)}")
 
 
 @coach_group.group("models")

@@ -11,7 +11,7 @@ from coach.engines import engines_of
 from coach.errors import ServiceError
 from coach.extensions import db
 from coach.jobs.core import job_queue
-from coach.jobs.runners import RqRunner
+from coach.jobs.runners import RqRunner, Sweeper
 from coach.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -25,14 +25,22 @@ def latest_jobs(status: str | None = None, limit: int = 50) -> list[Job]:
 
 
 def run_worker(burst: bool = False) -> None:
-    """Preload models, hand queued rows to Redis again, then serve the queue in-process."""
+    """Preload models, start the sweeper (it re-queues what dead runners held and rings for
+    ready jobs, at once and periodically), then serve the queue in-process."""
     runner = job_queue().runner
     if not isinstance(runner, RqRunner):
         raise ServiceError("The worker serves the rq runner: set COACH_JOB_RUNNER=rq.")
     from rq import SimpleWorker
 
-    engines_of(current_app).transcriber()
-    job_queue().recover(include_running=False)
+    problem = engines_of(current_app).check("transcriber")
+    if problem:  # the worker still serves: jobs needing it wait, and say why
+        log.warning("transcriber unavailable: %s", problem)
+    job_queue().sweep()  # before a --burst worker could find the queue empty
+    sweeper = Sweeper(current_app._get_current_object())  # type: ignore[attr-defined]
+    sweeper.start()
     queue = runner.queue()
     log.info("worker listening on queue %s", queue.name)
-    SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=False)
+    try:
+        SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=False)
+    finally:
+        sweeper.stop()

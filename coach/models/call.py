@@ -102,4 +102,6 @@ class CallScore(Base):
         JSON, default=list, server_default=text("'[]'")
     )
     data: Mapped[dict[str, Any]] = mapped_column(JSON)  # Scorecard.to_json_dict()
+    # The job that made it: a job run again after an interruption finds its score made.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -26,7 +26,7 @@ from coach.models import (
     TranscriptVersion,
     User,
 )
-from coach.services import access, audit
+from coach.services import access, audit, user_limits
 from coach.services.queueing import job_queue
 from coach.speech.audio import AudioError, DecodedAudio, decode_audio
 from coach.speech.transcriber import default_channels
@@ -102,10 +102,21 @@ def create_call(owner: User, details: NewCall, stream: BinaryIO, filename: str) 
 
 
 def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
-    """Job task: decode the stored recording, transcribe it, store version 1 of the transcript."""
+    """Job task: decode the stored recording, transcribe it, store version 1 of the transcript.
+
+    Run again after an interruption, it finds the version (and scoring job) it made."""
     call = db.session.get(Call, payload["call_id"])
     if call is None:
         raise ServiceError("The call no longer exists.")
+    if _asr_version(call) is None:
+        _transcribe(call, progress)
+    call.status = CallStatus.TRANSCRIBED
+    db.session.commit()
+    if call.score_job_id is None:  # else this task queued it before being interrupted
+        queue_scoring(call, call.owner_id)
+
+
+def _transcribe(call: Call, progress: Callable[[float], None]) -> None:
     try:
         audio = _decode(store().path(call.recording_sha256, call.recording_ext))
         engine = engines_of().transcriber()
@@ -119,9 +130,15 @@ def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
         db.session.commit()
         raise
     _add_version(call, transcript, origin="asr", author=None, model_id=engine.model_id)
-    call.status = CallStatus.TRANSCRIBED
     db.session.commit()
-    queue_scoring(call, call.owner_id)
+
+
+def _asr_version(call: Call) -> TranscriptVersion | None:
+    return db.session.scalar(
+        select(TranscriptVersion)
+        .where(TranscriptVersion.call_id == call.id, TranscriptVersion.origin == "asr")
+        .limit(1)
+    )
 
 
 def transcribe_path(path: Path, channels: str | None = None) -> Transcript:
@@ -170,7 +187,10 @@ def latest_transcript(call: Call) -> TranscriptVersion | None:
 
 
 def edit_transcript(editor: User, call_id: int, edits: list[dict]) -> TranscriptVersion:
-    """Save a new version with edited turn texts and speakers (scoring reads the latest)."""
+    """Save a new version with edited turn texts and speakers (scoring reads the latest).
+
+    Edits that change nothing save nothing (the current version is returned); saved edits
+    are limited per user and minute (RateLimited)."""
     call = visible_call(editor, call_id)
     current = latest_transcript(call)
     if current is None:
@@ -181,6 +201,9 @@ def edit_transcript(editor: User, call_id: int, edits: list[dict]) -> Transcript
         raise ServiceError("Send a list of turn edits.")
     for edit in edits:
         turns = _apply_edit(turns, edit)
+    if tuple(turns) == transcript.turns:
+        return current
+    user_limits.check(editor, user_limits.TRANSCRIPT_EDIT)
     version = _add_version(
         call, transcript.model_copy(update={"turns": tuple(turns)}), "edit", editor, None
     )
@@ -191,16 +214,15 @@ def edit_transcript(editor: User, call_id: int, edits: list[dict]) -> Transcript
 
 
 def retry_transcription(actor: User, call_id: int) -> Job:
-    """Re-queue a failed transcription (the owner or an admin)."""
+    """Re-queue a failed transcription, or one whose worker died (the owner or an admin)."""
     call = visible_call(actor, call_id)
     if call.owner_id != actor.id and not actor.has_role(Role.ADMIN):
         raise Forbidden("Only the call's owner or an administrator can retry it.")
-    if call.job is None or call.job.status != JobStatus.FAILED:
+    if call.job is None:
         raise ServiceError("Only a failed transcription can be retried.")
     call.status = CallStatus.TRANSCRIBING
-    db.session.commit()
     audit.record(actor, "call_retried", "call", call.id)
-    return job_queue().retry(call.job.id)
+    return job_queue().retry(call.job.id)  # commits both with the job, or rolls them back
 
 
 def _apply_edit(turns: list[Turn], edit: dict) -> list[Turn]:
@@ -308,7 +330,13 @@ def _channels_mode(audio: DecodedAudio, speakers: str) -> str:
 
 
 def queue_scoring(call: Call, owner_id: int | None) -> Job:
-    """Queue a scorecard of the call's latest transcript version (every new version gets one)."""
+    """Queue a scorecard of the call's latest transcript version (every new version gets one).
+
+    A scoring job of the call still queued is that scorecard already (it reads the latest
+    version when it runs), so it is returned instead of queueing a second."""
+    pending = call.score_job
+    if pending is not None and pending.status == JobStatus.QUEUED:
+        return pending
     job = job_queue().enqueue(JobKind.SCORE, {"call_id": call.id}, owner_id=owner_id)
     call = db.session.get(Call, call.id)
     call.score_job_id = job.id

@@ -19,7 +19,8 @@ class JobQueue(Protocol):
         ...
 
     def retry(self, job_id: int) -> Job:
-        """Queue a failed job again."""
+        """Queue a failed (or dead: running on an expired lease) job again, committing the
+        session's pending changes with it; ServiceError (changes rolled back) otherwise."""
         ...
 
 

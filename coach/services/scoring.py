@@ -11,8 +11,8 @@ from sqlalchemy import select
 from coach.engines import engines_of
 from coach.errors import ServiceError
 from coach.extensions import db
-from coach.models import Call, CallScore, Job, User
-from coach.services import audit
+from coach.models import Call, CallScore, Job, JobStatus, User
+from coach.services import audit, user_limits
 from coach.services.calls import latest_transcript, queue_scoring, store, visible_call
 from coach.speech.audio import AudioError, decode_audio
 from coach.transcript import Transcript
@@ -21,20 +21,34 @@ log = logging.getLogger(__name__)
 
 
 def request_rescore(actor: User, call_id: int) -> Job:
-    """Score again on demand (e.g. after a transcript edit or a rule-pack update)."""
+    """Score again on demand (e.g. after a transcript edit or a rule-pack update).
+
+    A scoring job of the call already queued is returned as it is (not queued twice); new
+    requests are limited per user and minute (RateLimited), and refused at once while the
+    scoring models are known to be unavailable (EngineUnavailable)."""
     call = visible_call(actor, call_id)
     if latest_transcript(call) is None:
         raise ServiceError("This call has no transcript to score yet.")
+    engines_of().refuse_if_unavailable("scoring")
+    pending = call.score_job
+    if pending is not None and pending.status == JobStatus.QUEUED:
+        return pending
+    user_limits.check(actor, user_limits.RESCORE)
     audit.record(actor, "call_rescored", "call", call.id)
     db.session.commit()
     return queue_scoring(call, actor.id)
 
 
 def score_task(payload: dict, progress: Callable[[float], None]) -> None:
-    """Job task: score the latest transcript version and append a CallScore."""
+    """Job task: score the latest transcript version and append a CallScore (once per job:
+    run again after an interruption, it finds the score it stored)."""
     call = db.session.get(Call, payload["call_id"])
     if call is None:
         raise ServiceError("The call no longer exists.")
+    job_id = payload.get("job_id")
+    made = select(CallScore.id).where(CallScore.job_id == job_id)
+    if job_id is not None and db.session.scalar(made) is not None:
+        return
     version = latest_transcript(call)
     if version is None:
         raise ServiceError("The call has no transcript to score.")
@@ -63,6 +77,7 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
             engine_version=scorecard.versions.engine,
             content=engines.content_pins(call.jurisdiction, scorecard.versions.scorecard.id),
             data=scorecard.to_json_dict(),
+            job_id=job_id,
         )
     )
     db.session.commit()

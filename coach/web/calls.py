@@ -21,9 +21,11 @@ from wtforms import SelectChoice
 from coach.errors import NotFound, ServiceError
 from coach.models import Call, Role
 from coach.services import calls, scoring
+from coach.services.user_limits import RateLimited
 from coach.speech.transcript_export import to_text, to_webvtt
 from coach.transcript import Transcript
 from coach.web.access import SIGNED_IN, allow, roles
+from coach.web.errors import unavailable, wants_json
 from coach.web.forms import ConfirmForm, NewCallForm
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -89,16 +91,23 @@ def detail(call_id: int) -> str:
 
 @bp.route("/<int:call_id>/rescore", methods=["POST"])
 @allow(SIGNED_IN)
-def rescore(call_id: int) -> Response:
-    if ConfirmForm().validate_on_submit():
-        try:
-            scoring.request_rescore(current_user, call_id)
-        except NotFound:
-            abort(404)
-        except ServiceError as error:
-            flash(str(error), "error")
-        else:
-            flash("Scoring queued.", "success")
+def rescore(call_id: int) -> Response | tuple[Response, int]:
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("calls.detail", call_id=call_id))
+    try:
+        job = scoring.request_rescore(current_user, call_id)
+    except NotFound:
+        abort(404)
+    except RateLimited as limited:
+        return unavailable(429, "Too many requests", str(limited), limited.retry_after)
+    except ServiceError as error:
+        if wants_json():
+            return jsonify(error=str(error)), 400
+        flash(str(error), "error")
+    else:
+        if wants_json():
+            return jsonify(job_id=job.id, status=job.status.value)
+        flash("Scoring queued.", "success")
     return redirect(url_for("calls.detail", call_id=call_id))
 
 
@@ -114,6 +123,8 @@ def status(call_id: int) -> Response:
         error=job.error if job else None,
         scoring_status=score_job.status.value if score_job else None,
         scoring_error=score_job.error if score_job else None,
+        waiting=job.wait_reason if job else None,
+        scoring_waiting=score_job.wait_reason if score_job else None,
     )
 
 
@@ -145,6 +156,8 @@ def edit_transcript(call_id: int) -> tuple[Response, int] | Response:
         version = calls.edit_transcript(current_user, call_id, edits)
     except NotFound:
         abort(404)
+    except RateLimited as limited:
+        return unavailable(429, "Too many requests", str(limited), limited.retry_after)
     except ServiceError as error:
         return jsonify(error=str(error)), 400
     return jsonify(version=version.version, transcript=version.data)

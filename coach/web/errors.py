@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
+
+from coach.engines import EngineUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +27,54 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    app.register_error_handler(DBAPIError, _database_unavailable)
+    app.register_error_handler(EngineUnavailable, _engine_unavailable)
+
+
+# Seconds a client is asked to wait before trying again after a 503.
+RETRY_AFTER_S = 10
+
+
+def wants_json() -> bool:
+    """The client asked for JSON (fetch calls, *.json endpoints) rather than a page."""
+    return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
+
+
+def unavailable(code: int, title: str, message: str, retry_after: int) -> Response:
+    """A 429/503 answer with Retry-After: JSON when asked, else a page needing no database."""
+    if wants_json():
+        response = jsonify(error=message)
+    else:
+        # Straight from the template, without the context processors: they read the
+        # signed-in user, which needs the database this page may be about.
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            code=code, title=title, message=message, retry_after=retry_after
+        )
+        response = Response(page, mimetype="text/html")
+    response.status_code = code
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _database_unavailable(error: DBAPIError) -> Response:
+    log.warning("database error on %s: %s", request.endpoint, type(error.orig).__name__)
+    return unavailable(
+        503,
+        "Temporarily unavailable",
+        "Coach cannot reach its database just now. Please try again in a moment.",
+        RETRY_AFTER_S,
+    )
+
+
+def _engine_unavailable(error: EngineUnavailable) -> Response:
+    log.warning("engine unavailable on %s: %s", request.endpoint, error)
+    return unavailable(
+        503,
+        "Temporarily unavailable",
+        f"This needs the {error.engine}, which is not available on this server just now "
+        "(an administrator can run `flask coach doctor` to see why). Please try again later.",
+        RETRY_AFTER_S * 6,
+    )
 
 
 def _render(code: int, detail: str | None = None) -> tuple[str, int]:

@@ -69,3 +69,20 @@ def test_worker_process_transcribes_a_queued_call(rq_app, people, test_audio: Se
 def test_worker_refuses_to_run_without_the_rq_runner(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["coach", "jobs", "worker", "--burst"])
     assert result.exit_code != 0 and "COACH_JOB_RUNNER=rq" in result.output
+
+
+def test_a_job_queued_while_redis_is_down_is_rung_for_by_the_next_sweep(
+    app: Flask, sibling_app, redis_url: str
+) -> None:
+    queue_name = f"coach-test-{uuid.uuid4().hex[:8]}"
+    rq = sibling_app(JOB_RUNNER="rq", RQ_QUEUE=queue_name, REDIS_URL="redis://127.0.0.1:1/0")
+    runner = rq.extensions["coach.jobs"].runner
+    with rq.app_context():
+        job = rq.extensions["coach.jobs"].enqueue("transcribe_call", {"call_id": 1})
+        assert job.status == JobStatus.QUEUED  # recorded, though nobody could be told
+        runner.redis_url = redis_url  # Redis is back
+        try:
+            rq.extensions["coach.jobs"].sweep()
+            assert runner.queue().count == 1
+        finally:
+            runner.queue().delete(delete_jobs=True)

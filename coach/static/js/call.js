@@ -13,7 +13,8 @@
         const response = await fetch(root.dataset.statusUrl, { headers: { Accept: "application/json" } });
         const state = await response.json();
         bar.value = state.progress || 0;
-        if (state.job_status === "queued") text.textContent = "Queued — waiting for a worker.";
+        if (state.waiting) text.textContent = state.waiting;
+        else if (state.job_status === "queued") text.textContent = "Queued — waiting for a worker.";
         else if (state.job_status === "running") text.textContent = "Transcribing: " + Math.round((state.progress || 0) * 100) + "%";
         if (state.call_status !== "transcribing") { window.location.reload(); return; }
       } catch (err) {

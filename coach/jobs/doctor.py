@@ -1,0 +1,50 @@
+"""``flask coach doctor``: is everything jobs need there, and if not, what and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import text
+
+from coach.engines import ENGINE_NAMES, engines_of
+from coach.extensions import db
+from coach.jobs.core import job_queue
+from coach.jobs.runners import RqRunner
+
+
+@dataclass(frozen=True)
+class Check:
+    """One dependency: its name, and None when it works or why it does not."""
+
+    name: str
+    problem: str | None
+
+
+def diagnose() -> list[Check]:
+    """The database, Redis (rq runner only) and every engine, each loaded or pinged now."""
+    checks = [Check("database", _database_problem())]
+    runner = job_queue().runner
+    if isinstance(runner, RqRunner):
+        checks.append(Check("redis", _redis_problem(runner)))
+    engines = engines_of(current_app)
+    checks += [Check(name, engines.check(name)) for name in ENGINE_NAMES]
+    return checks
+
+
+def _database_problem() -> str | None:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # any failure is the answer here
+        return f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
+    finally:
+        db.session.rollback()
+    return None
+
+
+def _redis_problem(runner: RqRunner) -> str | None:
+    try:
+        runner.queue().connection.ping()
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return None
