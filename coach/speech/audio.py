@@ -111,7 +111,7 @@ def _decode_stream(
         # Decoding failed part-way: keep what was read; the truncation rules decide by format.
         failed = True
     seconds = buffer.length / SAMPLE_RATE
-    return buffer.samples(), DecodeOutcome(seconds, failed, packets.last_frame_cut())
+    return buffer.samples(), DecodeOutcome(seconds, failed, packets.last_frame_cut(), packets.count)
 
 
 def _resampled(
@@ -144,13 +144,17 @@ def _frame_info(frame: av.AudioFrame) -> AudioInfo:
 
 
 class _PacketWatch:
-    """Remembers the last MP3 packet, to tell whether the file stops inside a frame."""
+    """Counts the packets read and remembers the last MP3 one, to tell whether the file
+    stops before its sample table says (MP4) or inside a frame (MP3)."""
 
     def __init__(self, mp3: bool) -> None:
         self._mp3 = mp3
         self._last: bytes = b""
+        self.count = 0
 
     def saw(self, packet: av.Packet) -> None:
+        if packet.size:
+            self.count += 1
         if self._mp3 and packet.size:
             self._last = bytes(packet)
 

@@ -43,6 +43,7 @@ class AudioInfo:
     channels: int
     source_rate: int
     declared_duration: float | None
+    declared_packets: int = 0  # MP4 lists every packet in its sample table; 0: not declared
 
 
 def probe_audio(path: str | os.PathLike[str], limits: AudioLimits | None = None) -> AudioInfo:
@@ -137,4 +138,5 @@ def describe(
         channels=stream.codec_context.channels,
         source_rate=stream.codec_context.sample_rate,
         declared_duration=declared,
+        declared_packets=stream.frames or 0,
     )

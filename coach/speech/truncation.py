@@ -4,7 +4,8 @@ An interrupted upload or copy leaves a file that still decodes, only shorter; ac
 would score half a call. Each format gives a different way to know:
 
 * wav, flac, m4a and webm with a duration header declare their length: the decoded length
-  must reach it (within a frame or two of the codec).
+  must reach it (within a frame or two of the codec). m4a also lists every packet in its
+  sample table: each one must be in the file.
 * ogg/opus declares nothing up front (its duration comes from the last page present), but a
   whole stream ends with a complete page flagged end-of-stream.
 * webm written by a browser declares no length: every element must end inside the file.
@@ -23,6 +24,7 @@ from coach.speech.probe import AudioError, AudioInfo
 # Raw MP3/ADTS streams declare no length (FFmpeg estimates it from the bit rate).
 ESTIMATED_LENGTH_FORMATS = frozenset({"mp3", "aac"})
 _OGG = "ogg"
+_MP4 = "mov,mp4,m4a,3gp,3g2,mj2"
 _MATROSKA = "matroska,webm"
 _MP3_HEAD_BYTES = 200  # the frame-count header sits within a first frame's opening bytes
 # PCM and FLAC decode to exactly the samples they declare; lossy codecs pad or trim a frame.
@@ -42,6 +44,7 @@ class DecodeOutcome:
     seconds: float
     failed_part_way: bool
     mp3_last_frame_cut: bool
+    packets: int
 
 
 def check_complete(path: Path, info: AudioInfo, outcome: DecodeOutcome) -> None:
@@ -52,6 +55,8 @@ def check_complete(path: Path, info: AudioInfo, outcome: DecodeOutcome) -> None:
         if not (info.container == "mp3" and mp3_declares_length(path)):
             return
     if info.container == _OGG and not ogg_ends_whole(path):
+        raise _cut_part_way(outcome.seconds)
+    if info.container == _MP4 and 0 < outcome.packets < info.declared_packets:
         raise _cut_part_way(outcome.seconds)
     unsized_webm = info.container == _MATROSKA and info.declared_duration is None
     if unsized_webm and (outcome.failed_part_way or not matroska_ends_whole(path)):
