@@ -25,7 +25,12 @@ from coach.speech.probe import (
     open_audio,
     too_long,
 )
-from coach.speech.truncation import DecodeOutcome, check_complete, mp3_frame_length
+from coach.speech.truncation import (
+    DecodeOutcome,
+    adts_frame_length,
+    check_complete,
+    mp3_frame_length,
+)
 
 __all__ = ["SAMPLE_RATE", "AudioError", "AudioLimits", "DecodedAudio", "decode_audio"]
 
@@ -96,7 +101,7 @@ def _decode_stream(
     ceiling = int(limits.max_seconds * SAMPLE_RATE) + SAMPLE_RATE
     expected_s = info.declared_duration or _INITIAL_CAPACITY_S
     buffer = _SampleBuffer(info.channels, int(expected_s * SAMPLE_RATE) + SAMPLE_RATE, ceiling)
-    packets = _PacketWatch(container.format.name == "mp3")
+    packets = _PacketWatch(container.format.name)
     failed = False
     try:
         for chunk in _resampled(container, stream, packets, limits):
@@ -111,7 +116,7 @@ def _decode_stream(
         # Decoding failed part-way: keep what was read; the truncation rules decide by format.
         failed = True
     seconds = buffer.length / SAMPLE_RATE
-    return buffer.samples(), DecodeOutcome(seconds, failed, packets.last_frame_cut(), packets.count)
+    return buffer.samples(), DecodeOutcome(seconds, failed, packets.last_frame_cut())
 
 
 def _resampled(
@@ -144,22 +149,21 @@ def _frame_info(frame: av.AudioFrame) -> AudioInfo:
 
 
 class _PacketWatch:
-    """Counts the packets read and remembers the last MP3 one, to tell whether the file
-    stops before its sample table says (MP4) or inside a frame (MP3)."""
+    """Remembers the last MP3 or ADTS packet, to tell whether the file stops inside a frame."""
 
-    def __init__(self, mp3: bool) -> None:
-        self._mp3 = mp3
+    def __init__(self, container: str) -> None:
+        frame_lengths = {"mp3": mp3_frame_length, "aac": adts_frame_length}
+        self._frame_length = frame_lengths.get(container)
         self._last: bytes = b""
-        self.count = 0
 
     def saw(self, packet: av.Packet) -> None:
-        if packet.size:
-            self.count += 1
-        if self._mp3 and packet.size:
+        if self._frame_length is not None and packet.size:
             self._last = bytes(packet)
 
     def last_frame_cut(self) -> bool:
-        expected = mp3_frame_length(self._last[:4])
+        if self._frame_length is None:
+            return False
+        expected = self._frame_length(self._last[:7])
         return expected is not None and len(self._last) < expected
 
 

@@ -43,7 +43,6 @@ class AudioInfo:
     channels: int
     source_rate: int
     declared_duration: float | None
-    declared_packets: int = 0  # MP4 lists every packet in its sample table; 0: not declared
 
 
 def probe_audio(path: str | os.PathLike[str], limits: AudioLimits | None = None) -> AudioInfo:
@@ -82,7 +81,7 @@ def too_long(seconds: float, limits: AudioLimits) -> AudioError:
 
 
 def _minutes(seconds: float) -> str:
-    if seconds < 60:
+    if seconds < 120:
         return f"{seconds:.0f} seconds"
     if seconds > 100 * 3600:
         return "more than 100 hours"
@@ -138,5 +137,4 @@ def describe(
         channels=stream.codec_context.channels,
         source_rate=stream.codec_context.sample_rate,
         declared_duration=declared,
-        declared_packets=stream.frames or 0,
     )

@@ -4,8 +4,9 @@ An interrupted upload or copy leaves a file that still decodes, only shorter; ac
 would score half a call. Each format gives a different way to know:
 
 * wav, flac, m4a and webm with a duration header declare their length: the decoded length
-  must reach it (within a frame or two of the codec). m4a also lists every packet in its
-  sample table: each one must be in the file.
+  must reach it (within a frame or two of the codec). FFmpeg takes a cut wav's length from
+  the file size, so the wav ``data`` chunk's own size is checked against the bytes present;
+  every top-level m4a box must end inside the file.
 * ogg/opus declares nothing up front (its duration comes from the last page present), but a
   whole stream ends with a complete page flagged end-of-stream.
 * webm written by a browser declares no length: every element must end inside the file.
@@ -24,7 +25,9 @@ from coach.speech.probe import AudioError, AudioInfo
 # Raw MP3/ADTS streams declare no length (FFmpeg estimates it from the bit rate).
 ESTIMATED_LENGTH_FORMATS = frozenset({"mp3", "aac"})
 _OGG = "ogg"
+_WAV = "wav"
 _MP4 = "mov,mp4,m4a,3gp,3g2,mj2"
+_WAV_UNKNOWN_SIZES = (0, 0xFFFFFFFF)  # written by streaming recorders: no length to check
 _MATROSKA = "matroska,webm"
 _MP3_HEAD_BYTES = 200  # the frame-count header sits within a first frame's opening bytes
 # PCM and FLAC decode to exactly the samples they declare; lossy codecs pad or trim a frame.
@@ -43,20 +46,21 @@ class DecodeOutcome:
 
     seconds: float
     failed_part_way: bool
-    mp3_last_frame_cut: bool
-    packets: int
+    last_frame_cut: bool
 
 
 def check_complete(path: Path, info: AudioInfo, outcome: DecodeOutcome) -> None:
     """Raise :class:`AudioError` when ``path`` looks cut off, by the rules of its format."""
     if info.container in ESTIMATED_LENGTH_FORMATS:
-        if outcome.failed_part_way or outcome.mp3_last_frame_cut:
+        if outcome.failed_part_way or outcome.last_frame_cut:
             raise _cut_part_way(outcome.seconds)
         if not (info.container == "mp3" and mp3_declares_length(path)):
             return
     if info.container == _OGG and not ogg_ends_whole(path):
         raise _cut_part_way(outcome.seconds)
-    if info.container == _MP4 and 0 < outcome.packets < info.declared_packets:
+    if info.container == _MP4 and not mp4_boxes_whole(path):
+        raise _cut_part_way(outcome.seconds)
+    if info.container == _WAV and not wav_data_whole(path):
         raise _cut_part_way(outcome.seconds)
     unsized_webm = info.container == _MATROSKA and info.declared_duration is None
     if unsized_webm and (outcome.failed_part_way or not matroska_ends_whole(path)):
@@ -97,6 +101,43 @@ def ogg_ends_whole(path: Path) -> bool:
             position += 27 + len(segments) + sum(segments)
             ended = bool(header[5] & _OGG_EOS)
     return position == size and ended
+
+
+def wav_data_whole(path: Path) -> bool:
+    """Whether the RIFF chunks up to and including ``data`` all end inside the file (a
+    ``data`` size of 0 or 0xFFFFFFFF means a streaming writer left it unknown)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        position = 12  # "RIFF", its size, "WAVE"
+        while position + 8 <= size:
+            handle.seek(position)
+            header = handle.read(8)
+            chunk_size = int.from_bytes(header[4:8], "little")
+            if header[:4] == b"data":
+                return chunk_size in _WAV_UNKNOWN_SIZES or position + 8 + chunk_size <= size
+            position += 8 + chunk_size + (chunk_size & 1)
+    return position <= size
+
+
+def mp4_boxes_whole(path: Path) -> bool:
+    """Whether every top-level MP4 box (``ftyp``, ``moov``, ``mdat``…) ends inside the file."""
+    size = path.stat().st_size
+    position = 0
+    with path.open("rb") as handle:
+        while position + 8 <= size:
+            handle.seek(position)
+            header = handle.read(16)
+            box_size = int.from_bytes(header[:4], "big")
+            if box_size == 0:  # the last box runs to the end of the file
+                return True
+            if box_size == 1:
+                if len(header) < 16:
+                    return False
+                box_size = int.from_bytes(header[8:16], "big")
+            if box_size < 8:
+                return False
+            position += box_size
+    return position == size
 
 
 def matroska_ends_whole(path: Path) -> bool:
@@ -167,6 +208,13 @@ def mp3_frame_length(header: bytes) -> int | None:
     rate = _MP3_RATES[version][rate_index]
     padding = (header[2] >> 1) & 1
     return (144 if version == 3 else 72) * bitrate // rate + padding
+
+
+def adts_frame_length(header: bytes) -> int | None:
+    """Bytes in the ADTS (raw AAC) frame that starts with ``header``, header included."""
+    if len(header) < 7 or header[0] != 0xFF or header[1] & 0xF6 != 0xF0:
+        return None
+    return ((header[3] & 0x03) << 11) | (header[4] << 3) | (header[5] >> 5)
 
 
 def mp3_declares_length(path: Path) -> bool:
