@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -239,3 +240,24 @@ def test_disk_full_while_storing_the_recording_is_507_and_keeps_nothing(
     assert response.status_code == 507
     assert "no room to store this recording" in response.get_data(as_text=True)
     _nothing_kept(app)
+
+
+@pytest.mark.parametrize("extension", ["wav", "opus"])
+def test_the_cli_refuses_an_eight_channel_file_in_one_line_without_crashing(
+    tmp_path: Path, extension: str
+) -> None:
+    """A real ``flask coach calls transcribe`` process: it once died of SIGSEGV here."""
+    path = bad_audio.many_channels(tmp_path, extension, 8)
+    env = {**os.environ, "COACH_INSTANCE_PATH": str(tmp_path / "instance")}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "coach", "coach", "calls", "transcribe", str(path), "--json"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "Error: The recording has 8 channels; Coach accepts mono or stereo (one or two "
+        "channels). Please export the call as mono or stereo."
+    ]
