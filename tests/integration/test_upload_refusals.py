@@ -249,9 +249,10 @@ def test_the_cli_refuses_an_eight_channel_file_in_one_line_without_crashing(
     """A real ``flask coach calls transcribe`` process: it once died of SIGSEGV here."""
     path = bad_audio.many_channels(tmp_path, extension, 8)
     env = {**os.environ, "COACH_INSTANCE_PATH": str(tmp_path / "instance")}
+    command = ["coach", "calls", "transcribe", str(path), "--json"]
 
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "coach", "coach", "calls", "transcribe", str(path), "--json"],
+        [sys.executable, "-m", "flask", "--app", "coach", *command],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
 
