@@ -13,6 +13,7 @@ nothing is written to disk and the parent's memory is bounded by the length limi
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import json
 import math
 import os
@@ -72,6 +73,7 @@ def _child(
     status = 1
     try:
         os.close(read_fd)
+        faulthandler.disable()  # a decoder crash is reported by the parent, in one sentence
         _limit_resources(limits, budget)
         with os.fdopen(write_fd, "wb") as pipe:
             _decode_and_send(path, limits, pipe)
