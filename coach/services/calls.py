@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +42,7 @@ ALLOWED_EXTENSIONS = ("wav", "mp3", "m4a", "aac", "ogg", "oga", "opus", "webm", 
 CALL_TYPES = {"initial": "Initial contact", "follow_up": "Follow-up call"}
 JURISDICTIONS = {"US": "United States", "UK": "United Kingdom", "IN": "India"}
 SPEAKERS = {"one": "Only me (the agent)", "two": "Me and the debtor"}
+_ORPHAN_AFTER_S = 3600
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,7 @@ def _spooled(stream: BinaryIO, limit_mb: int) -> Iterator[tuple[Path, int]]:
     folder = Path(current_app.instance_path) / "uploads"
     with _disk_space_checked():
         folder.mkdir(parents=True, exist_ok=True)
+    _remove_orphaned_uploads(folder, 2 * current_app.config["COACH"]["DECODE_SECONDS"])
     with temporary_file(folder, ".upload") as (out, path):
         with _disk_space_checked():
             size = _copy_within(stream, out, limit_mb)
@@ -272,6 +276,17 @@ def _spooled(stream: BinaryIO, limit_mb: int) -> Iterator[tuple[Path, int]]:
         if size == 0:
             raise UnusableRecording("The file is empty.")
         yield path, size
+
+
+def _remove_orphaned_uploads(folder: Path, decode_seconds: float) -> None:
+    """Remove spooled files a killed process left behind (SIGKILL, power loss): a live one
+    never outlasts its decode, so one older than that plus an hour is an orphan."""
+    cutoff = time.time() - decode_seconds - _ORPHAN_AFTER_S
+    for path in folder.glob("*.upload"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                log.warning("removed an orphaned upload file left by a stopped process")
 
 
 def _copy_within(stream: BinaryIO, out: BinaryIO, limit_mb: int) -> int:

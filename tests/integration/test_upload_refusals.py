@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -262,3 +263,22 @@ def test_the_cli_refuses_an_eight_channel_file_in_one_line_without_crashing(
         "Error: The recording has 8 channels; Coach accepts mono or stereo (one or two "
         "channels). Please export the call as mono or stereo."
     ]
+
+
+def test_upload_files_orphaned_by_a_killed_process_are_removed(
+    client: FlaskClient, sign_in_as, app: Flask, tmp_path: Path
+) -> None:
+    sign_in_as("priya")
+    uploads = Path(app.instance_path) / "uploads"
+    uploads.mkdir(exist_ok=True)
+    orphan, in_flight = uploads / "tmpdead.upload", uploads / "tmplive.upload"
+    orphan.write_bytes(b"left by a SIGKILL")
+    in_flight.write_bytes(b"another process is decoding this one")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(orphan, (two_days_ago, two_days_ago))
+
+    response = _upload(client, bad_audio.tone(tmp_path / "call.wav").read_bytes(), "call.wav")
+
+    assert response.status_code == 302
+    assert sorted(p.name for p in uploads.iterdir()) == ["tmplive.upload"]
+    in_flight.unlink()
