@@ -106,7 +106,7 @@ def _decode_and_send(path: Path, limits: AudioLimits, pipe: IO[bytes]) -> None:
         },
     )
     for row in audio.samples:
-        pipe.write(memoryview(np.ascontiguousarray(row, dtype=np.float32)).cast("B"))
+        pipe.write(np.ascontiguousarray(row, dtype=np.float32).data.cast("B"))
 
 
 def _send_header(pipe: IO[bytes], header: dict[str, object]) -> None:
@@ -167,7 +167,7 @@ class _Child:
         if not (1 <= channels <= limits.max_channels and 0 <= length <= ceiling):
             raise AudioError(_UNUSABLE)
         samples = np.empty((channels, length), dtype=np.float32)
-        self._read_into(pipe, memoryview(samples).cast("B"))
+        self._read_into(pipe, samples.data.cast("B"))
         return DecodedAudio(
             samples=samples,
             source_rate=int(header["source_rate"]),
@@ -199,4 +199,5 @@ class _Child:
         """Kill the child if it is still running and collect it, so no zombie is left."""
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
+        with contextlib.suppress(ChildProcessError):  # SIGCHLD ignored: the kernel reaped it
+            os.waitpid(self.pid, 0)
