@@ -15,6 +15,9 @@ from pathlib import Path
 import av
 
 _FORMATS = "wav, mp3, m4a, ogg, webm or flac"
+# Raw MP3/ADTS streams declare no length: FFmpeg estimates one from the bit rate, which a
+# variable bit rate makes wrong, so only decoding (bounded by the limit) can judge them.
+ESTIMATED_LENGTH_FORMATS = frozenset({"mp3", "aac"})
 # A declared length is allowed this much over the limit (containers round, encoders pad).
 _DECLARED_SLACK_S = 1.0
 
@@ -68,7 +71,8 @@ def check_limits(info: AudioInfo, limits: AudioLimits) -> None:
             f"at; Coach accepts {limits.min_rate // 1000} to {limits.max_rate // 1000} kHz."
         )
     declared = info.declared_duration
-    if declared is not None and declared > limits.max_seconds + _DECLARED_SLACK_S:
+    estimated = info.container in ESTIMATED_LENGTH_FORMATS
+    if declared is not None and not estimated and declared > limits.max_seconds + _DECLARED_SLACK_S:
         raise too_long(declared, limits)
 
 

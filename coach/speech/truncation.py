@@ -20,10 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach.speech.probe import AudioError, AudioInfo
+from coach.speech.probe import ESTIMATED_LENGTH_FORMATS, AudioError, AudioInfo
 
-# Raw MP3/ADTS streams declare no length (FFmpeg estimates it from the bit rate).
-ESTIMATED_LENGTH_FORMATS = frozenset({"mp3", "aac"})
 _OGG = "ogg"
 _WAV = "wav"
 _MP4 = "mov,mp4,m4a,3gp,3g2,mj2"

@@ -121,3 +121,11 @@ def test_cut_files_of_every_format_are_refused(tmp_path: Path, extension: str, k
 
     with pytest.raises(AudioError, match=r"cut off|not a recognised audio format|corrupt"):
         decode_isolated(cut, LIMITS, BUDGET)
+
+
+def test_an_mp3_over_the_limit_is_stopped_while_decoding(tmp_path: Path) -> None:
+    """An mp3's length is only estimated (from its bit rate): it is judged by decoding."""
+    path = bad_audio.tone(tmp_path / "long.mp3", seconds=15.0)
+
+    with pytest.raises(AudioError, match="the limit is 10 seconds"):
+        decode_isolated(path, AudioLimits(max_seconds=10), BUDGET)
