@@ -32,6 +32,7 @@ from coach.speech.audio import SAMPLE_RATE, AudioError, AudioLimits, DecodedAudi
 _HEADER_BYTES = 4
 _MAX_HEADER = 64 * 1024
 _MB = 1024 * 1024
+_MAX_FD = 1 << 20
 _UNUSABLE = (
     "The recording could not be decoded safely and cannot be used. Please export it again "
     "as wav, mp3, m4a, ogg, webm or flac and upload the new file."
@@ -73,6 +74,7 @@ def _child(
     status = 1
     try:
         os.close(read_fd)
+        _close_inherited_files(keep=write_fd)
         faulthandler.disable()  # a decoder crash is reported by the parent, in one sentence
         _limit_resources(limits, budget)
         with os.fdopen(write_fd, "wb") as pipe:
@@ -80,6 +82,16 @@ def _child(
         status = 0
     finally:
         os._exit(status)
+
+
+def _close_inherited_files(keep: int) -> None:
+    """Close every descriptor the child inherited but ``keep`` and stdio: another thread's
+    decode pipe held open here would keep that decode from seeing its own child's end."""
+    highest = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if highest == resource.RLIM_INFINITY:
+        highest = _MAX_FD
+    os.closerange(3, keep)
+    os.closerange(keep + 1, highest)
 
 
 def _decode_and_send(path: Path, limits: AudioLimits, pipe: IO[bytes]) -> None:

@@ -4,7 +4,10 @@ told apart from whole ones."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -129,3 +132,28 @@ def test_an_mp3_over_the_limit_is_stopped_while_decoding(tmp_path: Path) -> None
 
     with pytest.raises(AudioError, match="the limit is 10 seconds"):
         decode_isolated(path, AudioLimits(max_seconds=10), BUDGET)
+
+
+def test_the_child_closes_the_descriptors_it_inherited(tmp_path: Path) -> None:
+    """Another thread's decode pipe held open in this child would hide that decode's end."""
+    path = bad_audio.tone(tmp_path / "long.flac", seconds=600.0)
+    other_read, other_write = os.pipe()
+    done = threading.Event()
+    decoder = threading.Thread(
+        target=lambda: (decode_isolated(path, AudioLimits(max_seconds=700), BUDGET), done.set())
+    )
+    decoder.start()
+    seen_closed = False
+    while decoder.is_alive() and not seen_closed:
+        children = Path(f"/proc/self/task/{decoder.native_id}/children")
+        for child in children.read_text().split() if children.exists() else []:
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                held = os.listdir(f"/proc/{child}/fd")
+                running = "0" in held  # an exited (zombie) child lists no descriptor at all
+                seen_closed = running and not {str(other_read), str(other_write)} & set(held)
+    decoder.join(timeout=60)
+    os.close(other_read)
+    os.close(other_write)
+
+    assert seen_closed, "the child kept descriptors of its parent"
+    assert done.is_set()
