@@ -68,6 +68,10 @@ SETTINGS: dict[str, Setting] = {
     "ASR_CPU_THREADS": Setting(0, int, minimum=0),
     "MAX_UPLOAD_MB": Setting(200, int, minimum=1),
     "MAX_CALL_MINUTES": Setting(60, int, minimum=1),
+    # Each upload is decoded in a child process: address space beyond the samples, and the
+    # CPU and wall-clock seconds it may take before it is stopped (coach/speech/isolation.py).
+    "DECODE_MEMORY_MB": Setting(512, int, minimum=64),
+    "DECODE_SECONDS": Setting(120, int, minimum=1),
     "RETENTION_DAYS": Setting(365, int, minimum=1),
     "PASSWORD_MIN_LENGTH": Setting(12, int, minimum=8),
     "PASSWORD_HASH_COST": Setting("standard", choices=("standard", "low")),

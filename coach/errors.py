@@ -11,3 +11,15 @@ class NotFound(ServiceError):
 
 class Forbidden(ServiceError):
     """The viewer may see the record but not do this to it."""
+
+
+class TooLarge(ServiceError):
+    """The upload is over the configured size limit (HTTP 413)."""
+
+
+class UnusableRecording(ServiceError):
+    """The recording was read and refused: corrupt, cut off, too long, not a call (HTTP 422)."""
+
+
+class NoRoom(ServiceError):
+    """The server has no disk space left to keep the upload; nothing was kept (HTTP 507)."""

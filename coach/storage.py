@@ -2,6 +2,9 @@
 
 Files are named by the SHA-256 of their bytes, never by anything a user typed, so names
 cannot collide, traverse folders or leak personal data, and identical uploads share a file.
+Each write goes to its own owner-only temporary file beside the target and is moved into
+place with ``os.replace``: two uploads of the same new file never share a partial name,
+and a reader never sees half a recording.
 """
 
 from __future__ import annotations
@@ -9,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -34,6 +40,19 @@ def sha256_of(stream: BinaryIO) -> str:
     return digest.hexdigest()
 
 
+@contextmanager
+def temporary_file(folder: Path, suffix: str) -> Iterator[tuple[BinaryIO, Path]]:
+    """A new owner-only file with a unique name in ``folder``, open for writing; removed on
+    the way out unless it was moved away (by ``os.replace``) first."""
+    fd, name = tempfile.mkstemp(dir=folder, suffix=suffix)  # mode 600, O_EXCL
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle, path
+    finally:
+        path.unlink(missing_ok=True)
+
+
 class LocalRecordingStore:
     """Recordings under one folder, sharded by the first two hex digits of the hash."""
 
@@ -46,9 +65,11 @@ class LocalRecordingStore:
         target = self.path(sha256, extension)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(target.suffix + ".part")
-            shutil.copyfile(source, partial)
-            os.replace(partial, target)
+            with temporary_file(target.parent, ".part") as (handle, partial):
+                with source.open("rb") as original:
+                    shutil.copyfileobj(original, handle, _CHUNK)
+                handle.close()
+                os.replace(partial, target)
         return sha256
 
     def path(self, sha256: str, extension: str) -> Path:

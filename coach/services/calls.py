@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
-import os
-import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -14,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from coach.engines import engines_of
-from coach.errors import Forbidden, NotFound, ServiceError
+from coach.errors import Forbidden, NoRoom, NotFound, ServiceError, TooLarge, UnusableRecording
 from coach.extensions import db
 from coach.models import (
     Call,
@@ -28,9 +30,10 @@ from coach.models import (
 )
 from coach.services import access, audit, user_limits
 from coach.services.queueing import job_queue
-from coach.speech.audio import AudioError, DecodedAudio, decode_audio
+from coach.speech.audio import AudioError, AudioLimits, DecodedAudio
+from coach.speech.isolation import DecodeBudget, decode_isolated
 from coach.speech.transcriber import default_channels
-from coach.storage import LocalRecordingStore, RecordingStore
+from coach.storage import LocalRecordingStore, RecordingStore, temporary_file
 from coach.transcript import Transcript, Turn
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ ALLOWED_EXTENSIONS = ("wav", "mp3", "m4a", "aac", "ogg", "oga", "opus", "webm", 
 CALL_TYPES = {"initial": "Initial contact", "follow_up": "Follow-up call"}
 JURISDICTIONS = {"US": "United States", "UK": "United Kingdom", "IN": "India"}
 SPEAKERS = {"one": "Only me (the agent)", "two": "Me and the debtor"}
+_ORPHAN_AFTER_S = 3600
 
 
 @dataclass(frozen=True)
@@ -63,14 +67,9 @@ def create_call(owner: User, details: NewCall, stream: BinaryIO, filename: str) 
     extension = _extension(filename)
     settings = current_app.config["COACH"]
     with _spooled(stream, settings["MAX_UPLOAD_MB"]) as (temp, size):
-        audio = _decode(temp)
-        limit_s = settings["MAX_CALL_MINUTES"] * 60
-        if audio.duration > limit_s:
-            raise ServiceError(
-                f"The recording is {audio.duration / 60:.0f} minutes long; the limit is "
-                f"{settings['MAX_CALL_MINUTES']} minutes."
-            )
-        sha256 = store().put(temp, extension)
+        audio = decode_recording(temp)
+        with _disk_space_checked():
+            sha256 = store().put(temp, extension)
     call = Call(
         organisation_id=owner.organisation_id,
         owner_id=owner.id,
@@ -118,7 +117,7 @@ def transcribe_task(payload: dict, progress: Callable[[float], None]) -> None:
 
 def _transcribe(call: Call, progress: Callable[[float], None]) -> None:
     try:
-        audio = _decode(store().path(call.recording_sha256, call.recording_ext))
+        audio = decode_recording(store().path(call.recording_sha256, call.recording_ext))
         engine = engines_of().transcriber()
         transcript = engine.transcribe(audio, call.channels_mode, progress)
         if not transcript.turns:
@@ -143,7 +142,7 @@ def _asr_version(call: Call) -> TranscriptVersion | None:
 
 def transcribe_path(path: Path, channels: str | None = None) -> Transcript:
     """Transcribe any file with the configured engine (the CLI's way into the same pipeline)."""
-    audio = _decode(path)
+    audio = decode_recording(path)
     mode = channels or default_channels(audio)
     if mode == "stereo" and audio.channels != 2:
         raise ServiceError(
@@ -278,49 +277,77 @@ def _extension(filename: str) -> str:
     extension = Path(filename or "").suffix.lower().lstrip(".")
     if extension not in ALLOWED_EXTENSIONS:
         shown = f".{extension}" if extension else "without an extension"
-        raise ServiceError(
+        raise UnusableRecording(
             f"Coach accepts {', '.join(ALLOWED_EXTENSIONS)} recordings; this file is {shown}."
         )
     return extension
 
 
-class _spooled:
-    """Copy an upload to a temporary file, refusing it past the size limit; always cleaned up."""
-
-    def __init__(self, stream: BinaryIO, limit_mb: int) -> None:
-        self.stream, self.limit = stream, limit_mb * 1024 * 1024
-        self.path: Path | None = None
-
-    def __enter__(self) -> tuple[Path, int]:
-        folder = Path(current_app.instance_path) / "uploads"
+@contextmanager
+def _spooled(stream: BinaryIO, limit_mb: int) -> Iterator[tuple[Path, int]]:
+    """Copy an upload to its own owner-only temporary file, refusing it past the size limit
+    or when the disk is full; the file is removed however the block ends."""
+    folder = Path(current_app.instance_path) / "uploads"
+    with _disk_space_checked():
         folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=folder, suffix=".upload")
-        self.path = Path(name)
-        size = 0
-        with os.fdopen(fd, "wb") as out:
-            for chunk in iter(lambda: self.stream.read(1 << 20), b""):
-                size += len(chunk)
-                if size > self.limit:
-                    self.path.unlink(missing_ok=True)
-                    raise ServiceError(
-                        f"The file is larger than the {self.limit // (1024 * 1024)} MB limit."
-                    )
-                out.write(chunk)
+    _remove_orphaned_uploads(folder, 2 * current_app.config["COACH"]["DECODE_SECONDS"])
+    with temporary_file(folder, ".upload") as (out, path):
+        with _disk_space_checked():
+            size = _copy_within(stream, out, limit_mb)
+            out.close()
         if size == 0:
-            self.path.unlink(missing_ok=True)
-            raise ServiceError("The file is empty.")
-        return self.path, size
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)
+            raise UnusableRecording("The file is empty.")
+        yield path, size
 
 
-def _decode(path: Path) -> DecodedAudio:
+def _remove_orphaned_uploads(folder: Path, decode_seconds: float) -> None:
+    """Remove spooled files a killed process left behind (SIGKILL, power loss): a live one
+    never outlasts its decode, so one older than that plus an hour is an orphan."""
+    cutoff = time.time() - decode_seconds - _ORPHAN_AFTER_S
+    for path in folder.glob("*.upload"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                log.warning("removed an orphaned upload file left by a stopped process")
+
+
+def _copy_within(stream: BinaryIO, out: BinaryIO, limit_mb: int) -> int:
+    size, limit = 0, limit_mb * 1024 * 1024
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"The file is larger than the {limit_mb} MB limit.")
+        out.write(chunk)
+    return size
+
+
+@contextmanager
+def _disk_space_checked() -> Iterator[None]:
+    """Turn a full disk (or quota) into :class:`NoRoom`, which the web shows as HTTP 507."""
     try:
-        return decode_audio(path)
+        yield
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        log.error("no space left to store an upload")
+        raise NoRoom(
+            "The server has no room to store this recording right now. Nothing was saved; "
+            "please try again later or tell your administrator."
+        ) from None
+
+
+def decode_recording(path: Path) -> DecodedAudio:
+    """Decode a recording in an isolated child process within the configured limits; an
+    unusable file raises :class:`UnusableRecording` with a message for the user."""
+    settings = current_app.config["COACH"]
+    limits = AudioLimits(max_seconds=settings["MAX_CALL_MINUTES"] * 60)
+    budget = DecodeBudget(
+        memory_mb=settings["DECODE_MEMORY_MB"], seconds=settings["DECODE_SECONDS"]
+    )
+    try:
+        return decode_isolated(path, limits, budget)
     except AudioError as error:
-        raise ServiceError(str(error)) from None
+        raise UnusableRecording(str(error)) from None
 
 
 def _channels_mode(audio: DecodedAudio, speakers: str) -> str:

@@ -13,8 +13,13 @@ from coach.errors import ServiceError
 from coach.extensions import db
 from coach.models import Call, CallScore, Job, JobStatus, User
 from coach.services import audit, user_limits
-from coach.services.calls import latest_transcript, queue_scoring, store, visible_call
-from coach.speech.audio import AudioError, decode_audio
+from coach.services.calls import (
+    decode_recording,
+    latest_transcript,
+    queue_scoring,
+    store,
+    visible_call,
+)
 from coach.transcript import Transcript
 
 log = logging.getLogger(__name__)
@@ -87,8 +92,8 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
 def _mono_audio(call: Call) -> np.ndarray | None:
     """The recording as 16 kHz mono samples for prosody; None if it cannot be read any more."""
     try:
-        return decode_audio(store().path(call.recording_sha256, call.recording_ext)).mono()
-    except (AudioError, ValueError):
+        return decode_recording(store().path(call.recording_sha256, call.recording_ext)).mono()
+    except ValueError:
         log.warning("call %s: recording unreadable, scoring without prosody", call.id)
         return None
 

@@ -25,7 +25,7 @@ from coach.services.user_limits import RateLimited
 from coach.speech.transcript_export import to_text, to_webvtt
 from coach.transcript import Transcript
 from coach.web.access import SIGNED_IN, allow, roles
-from coach.web.errors import unavailable, wants_json
+from coach.web.errors import refusal_code, unavailable, wants_json
 from coach.web.forms import ConfirmForm, NewCallForm
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -42,7 +42,7 @@ def index() -> str:
 @allow(PRACTISE)
 def new() -> str | Response | tuple[str | Response, int]:
     form = _new_call_form()
-    wants_json = request.accept_mimetypes.best == "application/json"
+    as_json = wants_json()
     if form.validate_on_submit():
         details = calls.NewCall(
             title=form.title.data or "",
@@ -56,17 +56,19 @@ def new() -> str | Response | tuple[str | Response, int]:
         try:
             call = calls.create_call(current_user, details, upload.stream, upload.filename or "")
         except ServiceError as error:
-            if wants_json:
-                return jsonify(error=str(error)), 400
+            if as_json:
+                return jsonify(error=str(error)), refusal_code(error)
             flash(str(error), "error")
+            status = refusal_code(error)
         else:
             target = url_for("calls.detail", call_id=call.id)
-            return jsonify(redirect=target) if wants_json else redirect(target)
+            return jsonify(redirect=target) if as_json else redirect(target)
         finally:
             upload.close()  # the spooled request file, not left to the garbage collector
-    elif form.is_submitted() and wants_json:
+    elif form.is_submitted() and as_json:
         return jsonify(error=_first_error(form)), 400
-    status = 400 if form.is_submitted() else 200
+    else:
+        status = 400 if form.is_submitted() else 200
     return render_template("calls/new.html", form=form, limits=_limits()), status
 
 

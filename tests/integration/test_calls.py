@@ -76,7 +76,7 @@ def test_bad_uploads_are_refused_clearly_and_store_nothing(
     sign_in_as("priya")
     response = _upload(client, payload, name)
     body = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'class="flash flash-error"' in body and message in body
     assert _recordings(app) == []
     with app.app_context():
@@ -88,7 +88,7 @@ def test_truncated_recording_is_refused(client: FlaskClient, sign_in_as, app, te
     sign_in_as("priya")
     data = test_audio.speech.read_bytes()
     response = _upload(client, data[: len(data) // 3], "cut.flac")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "truncated" in response.get_data(as_text=True).lower()
 
 
@@ -109,7 +109,7 @@ def test_over_size_limit_is_refused(
     recording = test_audio.speech_two_channel.read_bytes()
     assert len(recording) > 1024 * 1024
     response = _upload(client, recording, "k.wav")
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "larger than the 1 MB limit" in response.get_data(as_text=True)
 
 

@@ -8,13 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.speech.audio import (
-    SAMPLE_RATE,
-    AudioError,
-    decode_audio,
-    mp3_frame_length,
-    probe_audio,
-)
+from coach.speech.audio import SAMPLE_RATE, AudioError, decode_audio
+from coach.speech.probe import probe_audio
+from coach.speech.truncation import mp3_frame_length
 from tests.helpers import wav_with_unknown_codec
 
 SPEECH_S = 3.0
