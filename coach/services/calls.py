@@ -26,6 +26,7 @@ from coach.models import (
     TranscriptVersion,
     User,
 )
+from coach.privacy import redact_transcript
 from coach.services import access, audit
 from coach.services.queueing import job_queue
 from coach.speech.audio import AudioError, DecodedAudio, decode_audio
@@ -132,7 +133,7 @@ def transcribe_path(path: Path, channels: str | None = None) -> Transcript:
         raise ServiceError(
             f"Stereo transcription needs a two-channel recording; this one has {audio.channels}."
         )
-    return engines_of().transcriber().transcribe(audio, mode)
+    return redact_transcript(engines_of().transcriber().transcribe(audio, mode))
 
 
 def visible_call(viewer: User, call_id: int) -> Call:
@@ -170,7 +171,10 @@ def latest_transcript(call: Call) -> TranscriptVersion | None:
 
 
 def edit_transcript(editor: User, call_id: int, edits: list[dict]) -> TranscriptVersion:
-    """Save a new version with edited turn texts and speakers (scoring reads the latest)."""
+    """Save a new version with edited turn texts and speakers (scoring reads the latest).
+
+    Like every stored version, it is redacted: an editor cannot type a card number back in.
+    """
     call = visible_call(editor, call_id)
     current = latest_transcript(call)
     if current is None:
@@ -233,7 +237,7 @@ def _add_version(
         version=(current.version + 1) if current else 1,
         origin=origin,
         author_id=author.id if author else None,
-        data=transcript.to_json_dict(),
+        data=redact_transcript(transcript).to_json_dict(),
         model_id=model_id,
     )
     db.session.add(version)

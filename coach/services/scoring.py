@@ -12,6 +12,7 @@ from coach.engines import engines_of
 from coach.errors import ServiceError
 from coach.extensions import db
 from coach.models import Call, CallScore, Job, User
+from coach.privacy import redact_strings
 from coach.services import audit
 from coach.services.calls import latest_transcript, queue_scoring, store, visible_call
 from coach.speech.audio import AudioError, decode_audio
@@ -62,7 +63,9 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
             scorecard_version=scorecard.versions.scorecard.version,
             engine_version=scorecard.versions.engine,
             content=engines.content_pins(call.jurisdiction, scorecard.versions.scorecard.id),
-            data=scorecard.to_json_dict(),
+            # Scoring read a redacted transcript; redacting its quotes again costs little and
+            # holds even if a scorer ever quotes text from elsewhere.
+            data=redact_strings(scorecard.to_json_dict()),
         )
     )
     db.session.commit()
