@@ -60,6 +60,8 @@ SETTINGS: dict[str, Setting] = {
     "MAX_UPLOAD_MB": Setting(200, int, minimum=1),
     "MAX_CALL_MINUTES": Setting(60, int, minimum=1),
     "RETENTION_DAYS": Setting(365, int, minimum=1),
+    # How often each app process queues the retention job; 0: never (run it from cron).
+    "RETENTION_EVERY_HOURS": Setting(24, float, minimum=0),
     "PASSWORD_MIN_LENGTH": Setting(12, int, minimum=8),
     "PASSWORD_HASH_COST": Setting("standard", choices=("standard", "low")),
     "SESSION_COOKIE_SECURE": Setting(False, _parse_bool),
@@ -149,6 +151,8 @@ def flask_settings(values: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "SECRET_KEY": values["SECRET_KEY"],
         "SQLALCHEMY_DATABASE_URI": values["DATABASE_URL"],
+        # SQL logs never carry values (transcripts, names): only the statements.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -45,9 +45,10 @@ class LocalRecordingStore:
             sha256 = sha256_of(handle)
         target = self.path(sha256, extension)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             partial = target.with_suffix(target.suffix + ".part")
             shutil.copyfile(source, partial)
+            os.chmod(partial, 0o600)  # recordings are personal data: owner-only
             os.replace(partial, target)
         return sha256
 
