@@ -96,9 +96,9 @@ def init_jobs(app: Flask) -> None:
     app.extensions["coach.jobs"] = JobQueue(runner, task_registry())
     hours = app.config["COACH"]["RETENTION_EVERY_HOURS"]
     if hours and app.config["COACH"]["JOB_RUNNER"] != "inline":
-        from coach.jobs.periodic import every
+        from coach.jobs.periodic import Periodic
 
-        app.extensions["coach.retention"] = every(app, JobKind.RETENTION, hours * 3600)
+        app.extensions["coach.retention"] = Periodic(app, JobKind.RETENTION, hours * 3600)
     if isinstance(runner, ThreadRunner):
         app.before_request(_recover_once(app))
 

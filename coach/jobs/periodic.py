@@ -17,17 +17,24 @@ from coach.jobs.core import job_queue
 log = logging.getLogger(__name__)
 
 
-def every(app: Flask, kind: str, interval_s: float) -> threading.Event:
-    """Queue a ``kind`` job every ``interval_s`` seconds; set the returned event to stop."""
-    stop = threading.Event()
+class Periodic:
+    """A daemon thread that queues a ``kind`` job every ``interval_s`` seconds until stopped."""
 
-    def loop() -> None:
-        while not stop.wait(interval_s):
-            with app.app_context():
+    def __init__(self, app: Flask, kind: str, interval_s: float) -> None:
+        self.app, self.kind, self.interval_s = app, kind, interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"coach-{kind}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """End the schedule and wait for a job being queued to finish."""
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            with self.app.app_context():
                 try:
-                    job_queue().enqueue(kind, {})
+                    job_queue().enqueue(self.kind, {})
                 except Exception:  # a database outage must not end the schedule
-                    log.exception("could not queue the periodic %s job", kind)
-
-    threading.Thread(target=loop, name=f"coach-every-{kind}", daemon=True).start()
-    return stop
+                    log.exception("could not queue the periodic %s job", self.kind)
