@@ -238,6 +238,7 @@ def test_owner_deletes_a_call_with_everything_made_from_it(
     sign_in_as("priya")
     call_id = _upload(client, test_audio.speech)
     recording = _recording_path(app, call_id)
+    assert 'id="delete-call"' in client.get(f"/calls/{call_id}").get_data(as_text=True)
     page = client.get(f"/calls/{call_id}/delete")
     assert page.status_code == 200 and "for good" in page.get_data(as_text=True)
     refused = client.post(f"/calls/{call_id}/delete", data={})  # no CSRF token: nothing happens
@@ -267,6 +268,11 @@ def test_only_the_owner_or_an_admin_may_delete_a_call(
     other = app.test_client()
     sign_in(other, people[who])
     assert other.get(f"/calls/{call_id}/delete").status_code == status
+    if who == "coach":  # sees the call, and no way to delete it
+        assert 'id="delete-call"' not in other.get(f"/calls/{call_id}").get_data(as_text=True)
+        token = csrf_token(other, f"/calls/{call_id}")
+        refused = other.post(f"/calls/{call_id}/delete", data={"csrf_token": token})
+        assert refused.status_code == 403
     admin = app.test_client()
     sign_in(admin, people["admin"])
     token = csrf_token(admin, f"/calls/{call_id}/delete")
