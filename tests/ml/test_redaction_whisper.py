@@ -104,3 +104,13 @@ def test_transcript_text_never_reaches_the_logs_at_debug_level(
     phrases = [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
     assert phrases and "scored" in caplog.text  # the pipeline logged as it ran
     assert [p for p in phrases if p in caplog.text] == []
+
+
+def test_the_transcribe_command_prints_the_card_details_redacted(
+    app: Flask, spoken_card: Path
+) -> None:
+    result = app.test_cli_runner().invoke(args=["coach", "calls", "transcribe", str(spoken_card)])
+    assert result.exit_code == 0, result.output
+    assert "[card number redacted]" in result.output
+    spoken = re.sub(r"^\[\d+:\d\d\] ", "", result.output, flags=re.MULTILINE)  # timestamps
+    assert not re.search(r"\d", spoken), result.output
