@@ -132,7 +132,7 @@ def aba_number(rng: random.Random) -> str:
     return body + str((10 - total % 10) % 10)
 
 
-Positive = tuple[Kind, str, str]  # kind, sentence, the secret as the sentence writes it
+Positive = tuple[str, Kind, str, str]  # row, kind, sentence, the secret as the sentence has it
 
 
 def positives(rng: random.Random, per_kind: int) -> list[Positive]:
@@ -168,7 +168,72 @@ def positives(rng: random.Random, per_kind: int) -> list[Positive]:
         ),
         Kind.IN_PAN: lambda: _pan(rng),
     }  # fmt: skip
-    return [(kind, *make()) for kind, make in makers.items() for _ in range(per_kind)]
+    return [(kind.value, kind, *make()) for kind, make in makers.items() for _ in range(per_kind)]
+
+
+def _hundreds(group: str) -> str:
+    """ "4532" as "four thousand five hundred thirty two": a way Whisper can write a group."""
+    value, words = int(group), []
+    if value >= 1000:
+        words.append(f"{WORDS[value // 1000]} thousand")
+    if value % 1000 >= 100:
+        words.append(f"{WORDS[value % 1000 // 100]} hundred")
+    rest = value % 100
+    if rest >= 20:
+        words.append(TENS[rest // 10] + (f" {WORDS[rest % 10]}" if rest % 10 else ""))
+    elif rest >= 10:
+        words.append(TEENS[rest - 10])
+    elif rest:
+        words.append(WORDS[rest])
+    return " ".join(words) or "zero"
+
+
+def hard_cases(rng: random.Random, count: int) -> list[Positive]:
+    """Forms the rules are known to struggle with, each its own row."""
+    cases: list[Positive] = []
+    for _ in range(count):
+        number, _groups = card_number(rng)
+        dropped = number[:9] + number[10:]  # one digit lost, as Whisper did in the ML test
+        spaced = " ".join(dropped[i : i + 4] for i in range(0, len(dropped), 4))
+        cases.append(
+            (
+                "card, a digit misheard, called a card",
+                Kind.CARD,
+                f"my card number is {spaced}.",
+                spaced,
+            )
+        )
+        cases.append(
+            ("card, a digit misheard, no context", Kind.LONG_NUMBER, f"it's {spaced}.", spaced)
+        )
+        groups = ", ".join(_hundreds(number[i : i + 4]) for i in range(0, 16, 4))
+        cases.append(
+            (
+                "card said in thousands and hundreds",
+                Kind.CARD,
+                f"my card number is {groups}.",
+                groups,
+            )
+        )
+        code = _digits(rng, 3)
+        cases.append(
+            (
+                "security code named after it",
+                Kind.SECURITY_CODE,
+                f"{code} is the security code.",
+                code,
+            )
+        )
+        nino = "JG " + " ".join(WORDS[int(d)] for d in _digits(rng, 6)) + " A"
+        cases.append(
+            (
+                "NI number with spoken digits",
+                Kind.UK_NINO,
+                f"my national insurance number is {nino}.",
+                nino,
+            )
+        )
+    return cases  # fmt: skip
 
 
 def _said(
@@ -275,15 +340,16 @@ def evaluate(per_kind: int, seed: int) -> dict:
     rng = random.Random(seed)
     found, right_kind, totals = Counter(), Counter(), Counter()
     true_redactions = false_redactions = 0
-    for kind, sentence, secret in positives(rng, per_kind):
-        totals[kind] += 1
+    cases = positives(rng, per_kind) + hard_cases(rng, per_kind // 4)
+    for row, kind, sentence, secret in cases:
+        totals[row] += 1
         start = sentence.index(secret)
         wanted = {i for i in range(start, start + len(secret)) if sentence[i].isalnum()}
         redactions = find_redactions(sentence)
         on_secret = [r for r in redactions if r.start < start + len(secret) and r.end > start]
         covered = {i for r in on_secret for i in range(r.start, r.end)}
-        found[kind] += wanted <= covered
-        right_kind[kind] += wanted <= covered and all(r.kind == kind for r in on_secret)
+        found[row] += wanted <= covered
+        right_kind[row] += wanted <= covered and all(r.kind == kind for r in on_secret)
         true_redactions += len(on_secret)
         false_redactions += len(redactions) - len(on_secret)
     spoiled = [s for s in negatives(rng, per_kind * 2) if find_redactions(s)]
@@ -312,12 +378,19 @@ def report(result: dict, command: str) -> str:
         "| kind | sentences | recall | right kind |",
         "|---|---|---|---|",
     ]
-    for kind in totals:
-        n = totals[kind]
-        lines.append(f"| {kind.value} | {n} | {found[kind] / n:.1%} | {right[kind] / n:.1%} |")
-    all_n, all_found = sum(totals.values()), sum(found.values())
+    kinds = {kind.value for kind in Kind}
+    for row in totals:
+        n = totals[row]
+        if row not in kinds and "| *hard cases* | | | |" not in lines:
+            lines.append("| *hard cases* | | | |")
+        lines.append(f"| {row} | {n} | {found[row] / n:.1%} | {right[row] / n:.1%} |")
+        if row == Kind.IN_PAN.value:
+            easy = [r for r in totals if r in kinds]
+            all_n, all_found = sum(totals[r] for r in easy), sum(found[r] for r in easy)
+            all_right = sum(right[r] for r in easy)
+            lines.append(f"| **all kinds** | {all_n} | {all_found / all_n:.1%} | "
+                         f"{all_right / all_n:.1%} |")  # fmt: skip
     lines += [
-        f"| **all** | {all_n} | {all_found / all_n:.1%} | {sum(right.values()) / all_n:.1%} |",
         "",
         f"Negative sentences (amounts, dates, phone numbers, last four digits, counts): "
         f"{result['negatives']}, of which {len(result['spoiled'])} lost something to a "

@@ -50,6 +50,9 @@ CONTEXT: dict[Kind, re.Pattern[str]] = {
     Kind.US_SSN: re.compile(r"\b(social security|ssn|social)\b"),
     Kind.IN_AADHAAR: re.compile(r"\b(aadhaar|aadhar|adhaar|uid|uidai)\b"),
 }
+# A National Insurance number whose six digits were spoken: the letters either side of them.
+_NINO_PREFIX = re.compile(r"\b[A-CEGHJ-PR-TW-Z][\s.-]?[A-CEGHJ-NPR-TW-Z][\s.,-]*$")
+_NINO_SUFFIX = re.compile(r"^[\s.,-]*[A-D]\b")
 _MONTH = re.compile(
     r"\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?"
     r"|oct(ober)?|nov(ember)?|dec(ember)?)\W*$"
@@ -112,9 +115,13 @@ def _card(run: list[DigitToken], taken: set[int]) -> list[Claim]:
 
 
 def _aadhaar(run: list[DigitToken], taken: set[int]) -> list[Claim]:
+    """Twelve digits said on their own: a Verhoeff window inside a longer run is more likely
+    a card number with a digit misheard (one window in ten passes the check by chance)."""
+
     def fits(first: int, last: int) -> bool:
         digits = _digits(run, first, last)
-        return len(digits) == 12 and digits[0] not in "01" and verhoeff_valid(digits)
+        alone = first == 0 and last == len(run) - 1
+        return alone and len(digits) == 12 and digits[0] not in "01" and verhoeff_valid(digits)
 
     return _claim_windows(run, taken, Kind.IN_AADHAAR, fits)
 
@@ -170,9 +177,15 @@ _LENGTHS: dict[Kind, Callable[[str], bool]] = {
 }
 
 
-def context_kind(text: str, digits: str, start: int, end: int) -> tuple[Kind, int] | None:
-    """The kind the words around ``text[start:end]`` say these digits are, and where the
-    redaction should start (earlier than ``start`` when a month name leads an expiry date)."""
+def context_kind(text: str, digits: str, start: int, end: int) -> tuple[Kind, int, int] | None:
+    """The kind the words around ``text[start:end]`` say these digits are, and the span to
+    redact (wider than the digits when a month name leads an expiry date, or letters frame
+    a National Insurance number)."""
+    if len(digits) == 6:
+        prefix = _NINO_PREFIX.search(text[max(0, start - 8) : start])
+        suffix = _NINO_SUFFIX.match(text[end : end + 4])
+        if prefix and suffix:
+            return Kind.UK_NINO, start - (len(prefix.string) - prefix.start()), end + suffix.end()
     before = text[max(0, start - CONTEXT_BEFORE_CHARS) : start].lower()
     after = text[end : end + CONTEXT_AFTER_CHARS].lower()
     month = _MONTH.search(before)
@@ -186,14 +199,14 @@ def context_kind(text: str, digits: str, start: int, end: int) -> tuple[Kind, in
         if kind == Kind.EXPIRY:
             if _expiry_fits(digits, month is not None):
                 offset = len(before) - month.start() if month else 0
-                return kind, start - offset
+                return kind, start - offset, end
         elif _LENGTHS[kind](digits):
-            return kind, start
+            return kind, start, end
     for kind, pattern in CONTEXT.items():
         found = pattern.search(after)
         fits = _LENGTHS.get(kind, _never)
         if found and found.start() < CONTEXT_AFTER_CHARS // 2 and fits(digits):
-            return kind, start
+            return kind, start, end
     return None
 
 

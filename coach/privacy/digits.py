@@ -51,7 +51,11 @@ _TENS = {
 }
 _REPEATS = {"double": 2, "triple": 3}
 _ZERO_WORDS = frozenset({"oh", "o"})  # digits only next to other digits ("Oh, I see" is not)
-_SEPARATORS = frozenset({"-", ",", ".", "/", "dash", "slash"})
+_PUNCTUATION = {"-", ",", ".", "/", "dash", "slash"}
+# Hesitations Whisper writes between groups ("4532, um, 0151") do not end a number.
+_FILLERS = {"um", "uh", "er", "erm", "ah", "hmm"}
+_SEPARATORS = frozenset(_PUNCTUATION | _FILLERS)
+_MAX_SEPARATORS = 3
 
 
 @dataclass(frozen=True)
@@ -81,36 +85,38 @@ def digit_runs(text: str, skip: list[tuple[int, int]]) -> list[list[DigitToken]]
     ]
     runs: list[list[DigitToken]] = []
     current: list[DigitToken] = []
-    joiner, last_end, index = "", -1, 0
+    joiner, separators, last_end, index = "", 0, -1, 0
     while index < len(tokens):
         parsed = _digit_at(tokens, index)
         if parsed is not None:
             digits, used = parsed
             start, end = tokens[index].start, tokens[index + used - 1].end
-            adjacent = current and _only_space_or(text[last_end:start], joiner)
+            adjacent = current and _only_separators(text[last_end:start])
             if current and not adjacent:
                 runs.append(current)
                 current = []
             written = tokens[index].text.isdigit()
             current.append(DigitToken(digits, start, end, joiner if current else "", written))
-            joiner, last_end, index = "", end, index + used
+            joiner, separators, last_end, index = "", 0, end, index + used
             continue
         word = tokens[index].text.lower()
-        if current and word in _SEPARATORS and not joiner:
-            joiner = {"dash": "-", "slash": "/"}.get(word, word)
+        if current and word in _SEPARATORS and separators < _MAX_SEPARATORS:
+            separators += 1
+            if word in _PUNCTUATION and not joiner:
+                joiner = {"dash": "-", "slash": "/"}.get(word, word)
         elif current:
             runs.append(current)
-            current, joiner = [], ""
+            current, joiner, separators = [], "", 0
         index += 1
     if current:
         runs.append(current)
     return [run for run in (_trim_zero_words(text, run) for run in runs) if run]
 
 
-def _only_space_or(gap: str, joiner: str) -> bool:
-    """True when the text between two digit tokens is whitespace and at most the joiner."""
-    rest = gap.strip()
-    return rest == "" or (joiner != "" and rest.lower() in {joiner, "dash", "slash"})
+def _only_separators(gap: str) -> bool:
+    """True when nothing but separators lies between two digit tokens (a skipped span, such
+    as an amount or an id already found, is not a separator)."""
+    return all(token.lower() in _SEPARATORS for token in _TOKEN.findall(gap))
 
 
 def _digit_at(tokens: list[_Token], index: int) -> tuple[str, int] | None:

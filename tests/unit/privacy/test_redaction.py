@@ -23,6 +23,7 @@ CARD = "[card number redacted]"
         "Four, five, three, two. Oh, one, five, one. One, two, eight, three. Oh, three, six, six",
         "forty five thirty two oh one fifty one twelve eighty three oh three sixty six",
         "4-5-3-2-0-1-5-1-1-2-8-3-0-3-6-6",
+        "4532, um, 0151, uh, 1283 0366",
     ],
 )
 def test_card_numbers_in_every_written_and_spoken_form(said: str) -> None:
@@ -43,6 +44,14 @@ def test_sixteen_digits_failing_luhn_are_not_a_card_without_context() -> None:
 
 def test_misheard_card_number_is_still_redacted_when_called_a_card() -> None:
     assert redact_text("my card number is 4532 0151 1283 0367") == f"my card number is {CARD}"
+
+
+def test_a_check_digit_window_inside_a_longer_number_takes_the_whole_number() -> None:
+    # A card with a digit lost: 13 of its 15 digits pass Luhn, or 12 pass Verhoeff; the rest
+    # must not be left behind, nor the whole called an Aadhaar number.
+    said = "four nine four five eight zero seven three zero two one five seven three six"
+    assert redact_text(f"it's {said}.") == f"it's {CARD}."
+    assert redact_text("it's 3787 3598 5222 39.") == "it's [long number redacted]."
 
 
 @pytest.mark.parametrize(
@@ -72,6 +81,8 @@ def test_misheard_card_number_is_still_redacted_when_called_a_card() -> None:
         ("Aadhaar 2345 6789 0124", "Aadhaar [Aadhaar number redacted]"),
         ("it is 234567890124", "it is [Aadhaar number redacted]"),
         ("PAN ABCPE1234F", "PAN [PAN redacted]"),
+        ("it's J G one zero three seven seven two A, yes",
+         "it's [national insurance number redacted], yes"),
     ],
 )  # fmt: skip
 def test_each_kind_is_redacted_with_its_marker(text: str, expected: str) -> None:
