@@ -18,6 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance folder (default ``<repo>/instance``).
     """
     from coach.config import REPO_ROOT, flask_settings, load_config
+    from coach.private_files import private_dir, private_sqlite_files, restrict_new_files
     from coach.wiring import (
         configure_logging,
         init_engines,
@@ -31,7 +32,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     overrides = dict(config or {})
     default_instance = os.environ.get("COACH_INSTANCE_PATH") or REPO_ROOT / "instance"
     instance_path = Path(overrides.pop("INSTANCE_PATH", default_instance)).resolve()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    restrict_new_files()
+    private_dir(instance_path)
     app = Flask(
         __name__,
         instance_path=str(instance_path),
@@ -40,6 +42,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = load_config(instance_path, overrides)
     app.config.update(flask_settings(settings))
     app.config["COACH"] = settings
+    private_dir(Path(settings["RECORDINGS_DIR"]))
+    private_sqlite_files(settings["DATABASE_URL"])
     configure_logging(settings["LOG_LEVEL"])
     load_content(app)
     init_extensions(app)

@@ -73,6 +73,8 @@ SETTINGS: dict[str, Setting] = {
     "DECODE_MEMORY_MB": Setting(512, int, minimum=64),
     "DECODE_SECONDS": Setting(120, int, minimum=1),
     "RETENTION_DAYS": Setting(365, int, minimum=1),
+    # How often each app process queues the retention job; 0: never (run it from cron).
+    "RETENTION_EVERY_HOURS": Setting(24, float, minimum=0),
     "PASSWORD_MIN_LENGTH": Setting(12, int, minimum=8),
     "PASSWORD_HASH_COST": Setting("standard", choices=("standard", "low")),
     "SESSION_COOKIE_SECURE": Setting(False, _parse_bool),
@@ -162,8 +164,9 @@ def flask_settings(values: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "SECRET_KEY": values["SECRET_KEY"],
         "SQLALCHEMY_DATABASE_URI": values["DATABASE_URL"],
-        # A connection the server dropped (a restart) is replaced, not handed to a request.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A connection the server dropped (a restart) is replaced, not handed to a request;
+        # SQL logs never carry values (transcripts, names): only the statements.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

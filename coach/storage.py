@@ -64,7 +64,7 @@ class LocalRecordingStore:
             sha256 = sha256_of(handle)
         target = self.path(sha256, extension)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             with temporary_file(target.parent, ".part") as (handle, partial):
                 with source.open("rb") as original:
                     shutil.copyfileobj(original, handle, _CHUNK)

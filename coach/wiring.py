@@ -28,7 +28,10 @@ class InvalidContent(click.ClickException):
 
 
 def configure_logging(level: str) -> None:
+    """Coach's own level; SQL statement logging stays off whatever the root logger says,
+    since the statements' neighbours in a log are the personal data they carry."""
     logging.getLogger("coach").setLevel(level)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     if not logging.getLogger().handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -74,9 +77,13 @@ def init_engines(app: Flask) -> None:
 
 def task_registry() -> dict[str, Task]:
     """Every job kind and the service function that does it (handed to the job queue)."""
-    from coach.services import calls, scoring
+    from coach.services import calls, retention, scoring
 
-    return {JobKind.TRANSCRIBE: calls.transcribe_task, JobKind.SCORE: scoring.score_task}
+    return {
+        JobKind.TRANSCRIBE: calls.transcribe_task,
+        JobKind.SCORE: scoring.score_task,
+        JobKind.RETENTION: retention.retention_task,
+    }
 
 
 def init_jobs(app: Flask) -> None:
@@ -86,8 +93,15 @@ def init_jobs(app: Flask) -> None:
 
     runner = make_runner(app)
     app.extensions["coach.jobs"] = JobQueue(runner, task_registry())
-    if isinstance(runner, ThreadRunner) and _serving():
+    if not _serving():
+        return
+    if isinstance(runner, ThreadRunner):
         runner.start()
+    hours = app.config["COACH"]["RETENTION_EVERY_HOURS"]
+    if hours and app.config["COACH"]["JOB_RUNNER"] != "inline":
+        from coach.jobs.periodic import Periodic
+
+        app.extensions["coach.retention"] = Periodic(app, JobKind.RETENTION, hours * 3600)
 
 
 def _serving() -> bool:
@@ -100,12 +114,12 @@ def _serving() -> bool:
 
 def register_web(app: Flask) -> None:
     from coach.models import Role
-    from coach.web import admin, auth, calls, dashboard
+    from coach.web import admin, auth, calls, dashboard, privacy
     from coach.web.access import enforce_access
     from coach.web.errors import register_error_handlers
     from coach.web.navigation import navigation_for
 
-    for blueprint in (auth.bp, dashboard.bp, admin.bp, calls.bp):
+    for blueprint in (auth.bp, dashboard.bp, admin.bp, calls.bp, privacy.bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     register_error_handlers(app)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coach"
-PURE_PACKAGES = ("scenarios", "quizzes", "scoring", "progress", "catalog")
+PURE_PACKAGES = ("scenarios", "quizzes", "scoring", "progress", "catalog", "privacy")
 # The catalog is the one pure package that reads files: it is how content/ gets in.
 NO_IO_PACKAGES = tuple(p for p in PURE_PACKAGES if p != "catalog")
 IO_MODULES = (

@@ -288,3 +288,37 @@ def models_export_openai_whisper(out: Path) -> None:
     click.echo(
         f"Wrote {written}; use it with COACH_ASR_BACKEND=openai-whisper COACH_ASR_MODEL={written}"
     )
+
+
+@coach_group.group("privacy")
+def privacy_group() -> None:
+    """Personal data: redaction of what was stored before it existed."""
+
+
+@privacy_group.command("redact-existing")
+@with_appcontext
+def privacy_redact_existing() -> None:
+    """Redact card, bank and id numbers in every stored transcript version and scorecard."""
+    from coach.services.redaction import redact_existing
+
+    count = redact_existing()
+    click.echo(
+        f"Transcript versions: {count.transcripts_changed} of {count.transcripts} redacted; "
+        f"scorecards: {count.scores_changed} of {count.scores} redacted."
+    )
+
+
+@coach_group.group("retention")
+def retention_group() -> None:
+    """The recording retention policy (COACH_RETENTION_DAYS)."""
+
+
+@retention_group.command("apply")
+@with_appcontext
+def retention_apply() -> None:
+    """Delete recordings older than the retention period now (for cron); scores are kept."""
+    from coach.services.retention import apply_retention
+
+    deleted = apply_retention()
+    days = current_app.config["COACH"]["RETENTION_DAYS"]
+    click.echo(f"Deleted the recordings of {len(deleted)} call(s) older than {days} days.")

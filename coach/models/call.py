@@ -59,6 +59,9 @@ class Call(Base):
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     score_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set when the retention policy (or a deletion request) removed the recording; the
+    # transcripts and scores stay.
+    recording_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     owner: Mapped[User] = relationship()
     job: Mapped[Job | None] = relationship(foreign_keys=[job_id])

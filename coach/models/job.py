@@ -25,6 +25,7 @@ class JobKind(enum.StrEnum):
 
     TRANSCRIBE = "transcribe_call"
     SCORE = "score_call"
+    RETENTION = "apply_retention"
 
 
 class Job(Base):

@@ -28,6 +28,7 @@ from coach.models import (
     TranscriptVersion,
     User,
 )
+from coach.privacy import redact_transcript
 from coach.services import access, audit, user_limits
 from coach.services.queueing import job_queue
 from coach.speech.audio import AudioError, AudioLimits, DecodedAudio
@@ -148,7 +149,7 @@ def transcribe_path(path: Path, channels: str | None = None) -> Transcript:
         raise ServiceError(
             f"Stereo transcription needs a two-channel recording; this one has {audio.channels}."
         )
-    return engines_of().transcriber().transcribe(audio, mode)
+    return redact_transcript(engines_of().transcriber().transcribe(audio, mode))
 
 
 def visible_call(viewer: User, call_id: int) -> Call:
@@ -188,6 +189,7 @@ def latest_transcript(call: Call) -> TranscriptVersion | None:
 def edit_transcript(editor: User, call_id: int, edits: list[dict]) -> TranscriptVersion:
     """Save a new version with edited turn texts and speakers (scoring reads the latest).
 
+    Like every stored version, it is redacted: an editor cannot type a card number back in.
     Edits that change nothing save nothing (the current version is returned); saved edits
     are limited per user and minute (RateLimited)."""
     call = visible_call(editor, call_id)
@@ -254,7 +256,7 @@ def _add_version(
         version=(current.version + 1) if current else 1,
         origin=origin,
         author_id=author.id if author else None,
-        data=transcript.to_json_dict(),
+        data=redact_transcript(transcript).to_json_dict(),
         model_id=model_id,
     )
     db.session.add(version)

@@ -12,6 +12,7 @@ from coach.engines import engines_of
 from coach.errors import ServiceError
 from coach.extensions import db
 from coach.models import Call, CallScore, Job, JobStatus, User
+from coach.privacy import redact_strings
 from coach.services import audit, user_limits
 from coach.services.calls import (
     decode_recording,
@@ -81,7 +82,9 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
             scorecard_version=scorecard.versions.scorecard.version,
             engine_version=scorecard.versions.engine,
             content=engines.content_pins(call.jurisdiction, scorecard.versions.scorecard.id),
-            data=scorecard.to_json_dict(),
+            # Scoring read a redacted transcript; redacting its quotes again costs little and
+            # holds even if a scorer ever quotes text from elsewhere.
+            data=redact_strings(scorecard.to_json_dict()),
             job_id=job_id,
         )
     )

@@ -18,9 +18,9 @@ from flask import (
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from coach.errors import NotFound, ServiceError
+from coach.errors import Forbidden, NotFound, ServiceError
 from coach.models import Call, Role
-from coach.services import calls, scoring
+from coach.services import calls, privacy, scoring
 from coach.services.user_limits import RateLimited
 from coach.speech.transcript_export import to_text, to_webvtt
 from coach.transcript import Transcript
@@ -88,6 +88,7 @@ def detail(call_id: int) -> str:
         turn_notes=_turn_notes(score.data) if score else {},
         retry=ConfirmForm(),
         labels=calls,
+        may_delete=privacy.may_delete_call(current_user, call),
     )
 
 
@@ -170,7 +171,7 @@ def edit_transcript(call_id: int) -> tuple[Response, int] | Response:
 def audio(call_id: int) -> Response:
     call = _visible(call_id)
     path = calls.store().path(call.recording_sha256, call.recording_ext)
-    if not path.is_file():
+    if call.recording_deleted_at is not None or not path.is_file():
         abort(404)
     return send_file(path, conditional=True, download_name=f"call-{call.id}.{call.recording_ext}")
 
@@ -188,6 +189,24 @@ def retry(call_id: int) -> Response:
         else:
             flash("Transcription queued again.", "success")
     return redirect(url_for("calls.detail", call_id=call_id))
+
+
+@bp.route("/<int:call_id>/delete", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def delete(call_id: int) -> str | Response:
+    """Confirm, then delete the call and everything made from it (owner or administrator)."""
+    form = ConfirmForm()
+    try:
+        call = privacy.deletable_call(current_user, call_id)
+        if not form.validate_on_submit():
+            return render_template("calls/delete.html", call=call, form=form)
+        privacy.delete_call(current_user, call_id)
+    except NotFound:
+        abort(404)
+    except Forbidden:
+        abort(403)
+    flash("The call, its recording, transcripts and scorecards were deleted.", "success")
+    return redirect(url_for("calls.index"))
 
 
 def _turn_notes(scorecard: dict) -> dict[int, dict]:

@@ -21,6 +21,7 @@ _ITEMS: tuple[tuple[NavItem, frozenset[Role] | None], ...] = (
     (NavItem("Users", "admin.users"), frozenset({Role.ADMIN})),
     (NavItem("Teams", "admin.team_list"), frozenset({Role.ADMIN})),
     (NavItem("Audit log", "admin.audit_log"), frozenset({Role.ADMIN})),
+    (NavItem("My data", "privacy.index"), None),
 )
 
 

@@ -8,10 +8,18 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
-    "priya": ["Dashboard", "Practice calls"],
-    "coach": ["Dashboard", "Practice calls", "My team"],
-    "compliance": ["Dashboard", "Compliance"],
-    "admin": ["Dashboard", "Practice calls", "Compliance", "Users", "Teams", "Audit log"],
+    "priya": ["Dashboard", "Practice calls", "My data"],
+    "coach": ["Dashboard", "Practice calls", "My team", "My data"],
+    "compliance": ["Dashboard", "Compliance", "My data"],
+    "admin": [
+        "Dashboard",
+        "Practice calls",
+        "Compliance",
+        "Users",
+        "Teams",
+        "Audit log",
+        "My data",
+    ],
 }
 
 
