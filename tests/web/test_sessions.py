@@ -150,9 +150,7 @@ def test_activity_keeps_a_session_alive(app: Flask, people) -> None:
     assert utcnow() - seen.replace(tzinfo=utcnow().tzinfo) < timedelta(minutes=1)
 
 
-def test_a_session_expires_after_its_absolute_lifetime_despite_activity(
-    app: Flask, people
-) -> None:
+def test_a_session_expires_after_its_absolute_lifetime_despite_activity(app: Flask, people) -> None:
     client = _signed_in(app, people["priya"])
     hours = app.config["COACH"]["SESSION_MAX_HOURS"]
     _age_sessions(app, created_at=timedelta(hours=hours, minutes=1), last_seen_at=timedelta(0))

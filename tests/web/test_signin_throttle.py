@@ -129,9 +129,8 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(app: Flask, people) 
     for number in range(app.config["COACH"]["SIGNIN_MAX_FAILURES"]):
         _fail(client, people["priya"].email, 1, headers={"X-Forwarded-For": f"10.0.0.{number}"})
     with app.app_context():
-        addresses = set(
-            db.session.scalars(select(SignInFailure.subject).where(SignInFailure.scope == "address"))
-        )
+        query = select(SignInFailure.subject).where(SignInFailure.scope == "address")
+        addresses = set(db.session.scalars(query))
     assert addresses == {"203.0.113.9"}
 
 
