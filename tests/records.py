@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlalchemy import select
+
 from coach.extensions import db
-from coach.models import Call, CallStatus, Organisation, Role, TranscriptVersion, User
+from coach.models import (
+    Call,
+    CallStatus,
+    Organisation,
+    Role,
+    Team,
+    TeamMember,
+    TranscriptVersion,
+    User,
+)
 from coach.services import accounts, calls
 from coach.services.passwords import generate_password
 from coach.transcript import Transcript, Turn
@@ -14,8 +25,8 @@ from tests.helpers import Login
 RECORDING = b"OggS not really audio, only bytes to serve"
 
 
-def transcribed_call(owner_id: int) -> int:
-    """A transcribed call of the user, its transcript and recording file stored; its id."""
+def transcribed_call(owner_id: int, *, transcript: bool = True) -> int:
+    """A transcribed call of the user, its recording file (and transcript) stored; its id."""
     owner = db.session.get(User, owner_id)
     assert owner is not None
     sha256 = hashlib.sha256(RECORDING).hexdigest()
@@ -42,21 +53,22 @@ def transcribed_call(owner_id: int) -> int:
     )
     db.session.add(call)
     db.session.flush()
-    turns = (Turn(speaker="agent", text="Hello, this is a practice call.", start=0.0, end=1.0),)
-    db.session.add(
-        TranscriptVersion(
-            call_id=call.id,
-            version=1,
-            origin="asr",
-            data=Transcript(duration=2.0, turns=turns).to_json_dict(),
+    if transcript:
+        turn = Turn(speaker="agent", text="Hello, this is a practice call.", start=0.0, end=1.0)
+        db.session.add(
+            TranscriptVersion(
+                call_id=call.id,
+                version=1,
+                origin="asr",
+                data=Transcript(duration=2.0, turns=(turn,)).to_json_dict(),
+            )
         )
-    )
     db.session.commit()
     return call.id
 
 
 def other_organisation_trainee() -> Login:
-    """A trainee of a second organisation, to prove that nothing crosses organisations."""
+    """A trainee of a second organisation, in its team, to prove nothing crosses organisations."""
     organisation = Organisation(name="Other Collections")
     db.session.add(organisation)
     db.session.flush()
@@ -69,4 +81,15 @@ def other_organisation_trainee() -> Login:
         roles=[Role.TRAINEE],
         password=password,
     )
+    team = Team(organisation_id=organisation.id, name="Team Elsewhere")
+    team.member_rows.append(TeamMember(user_id=invitation.user.id))
+    db.session.add(team)
+    db.session.commit()
     return Login(Role.TRAINEE, invitation.user.email, password, invitation.user.id)
+
+
+def team_of(user_id: int) -> int:
+    """The id of the (first) team the user is a member of."""
+    team_id = db.session.scalar(select(TeamMember.team_id).where(TeamMember.user_id == user_id))
+    assert team_id is not None
+    return team_id
