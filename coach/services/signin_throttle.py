@@ -7,6 +7,7 @@ refused without checking the password, until enough of those failures age out.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,8 @@ from coach.errors import ServiceError
 from coach.extensions import db
 from coach.models import SignInFailure
 from coach.models._columns import utcnow
+
+log = logging.getLogger(__name__)
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -49,10 +52,14 @@ class Attempt:
 def check(attempt: Attempt) -> None:
     """Raise :class:`Throttled` when the account or the address has used up its failures."""
     now = utcnow()
-    longest = max(
-        _wait(scope, subject, _limit(scope), now) for scope, subject in attempt.subjects().items()
-    )
+    waits = {
+        scope: _wait(scope, subject, _limit(scope), now)
+        for scope, subject in attempt.subjects().items()
+    }
+    longest = max(waits.values())
     if longest > 0:
+        # Which limit, never whose email or which address: the log is no list of targets.
+        log.warning("sign-in refused unchecked: too many failures by %s", _limited(waits))
         raise Throttled(longest)
 
 
@@ -97,6 +104,10 @@ def _wait(scope: str, subject: str, limit: int, now: datetime) -> int:
     if nth_latest.tzinfo is None:  # SQLite hands back naive UTC
         nth_latest = nth_latest.replace(tzinfo=UTC)
     return max(1, math.ceil((nth_latest + _window() - now).total_seconds()))
+
+
+def _limited(waits: dict[str, int]) -> str:
+    return " and ".join(scope for scope, wait in waits.items() if wait > 0)
 
 
 def _limit(scope: str) -> int:

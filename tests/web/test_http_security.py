@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from coach.config import ConfigError, flask_settings, load_config
 from tests import records
 from tests.helpers import Login, csrf_token
 
@@ -114,3 +116,23 @@ def test_forwarded_proto_counts_only_from_a_trusted_proxy(
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
     flags = _flags(_sign_in_cookie(client, people["priya"], **forwarded))
     assert ("secure" in flags) is secure
+
+
+@pytest.mark.parametrize(
+    ("environ", "secure"),
+    [({}, False), ({"COACH_HTTPS": "1"}, True), ({"COACH_SESSION_COOKIE_SECURE": "yes"}, True)],
+)
+def test_https_setting_marks_every_cookie_secure(
+    tmp_path: Path, environ: dict[str, str], secure: bool
+) -> None:
+    settings = flask_settings(load_config(tmp_path, environ=environ))
+    assert settings["SESSION_COOKIE_SECURE"] is secure
+    assert settings["REMEMBER_COOKIE_SECURE"] is secure
+    assert settings["SESSION_COOKIE_HTTPONLY"] and settings["REMEMBER_COOKIE_HTTPONLY"]
+    assert settings["SESSION_COOKIE_SAMESITE"] == settings["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize("hops", ["-1", "yes"])
+def test_trust_proxy_must_be_a_count_of_proxies(tmp_path: Path, hops: str) -> None:
+    with pytest.raises(ConfigError, match="COACH_TRUST_PROXY"):
+        load_config(tmp_path, environ={"COACH_TRUST_PROXY": hops})

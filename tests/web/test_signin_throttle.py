@@ -147,3 +147,15 @@ def test_a_trusted_proxy_supplies_the_client_address(
     assert refused == 429
     allowed = _attempt(proxy, coach.email, coach.password, {"X-Forwarded-For": "203.0.113.10"})
     assert allowed == 302
+
+
+def test_the_log_names_the_limit_but_not_the_account_or_address(
+    app: Flask, people, caplog: pytest.LogCaptureFixture
+) -> None:
+    priya = people["priya"]
+    client = _from(app, "203.0.113.9")
+    _fail(client, priya.email, app.config["COACH"]["SIGNIN_MAX_FAILURES"])
+    with caplog.at_level("INFO", logger="coach"):
+        assert _attempt(client, priya.email, priya.password) == 429
+    assert "too many failures by account" in caplog.text
+    assert priya.email not in caplog.text and "203.0.113.9" not in caplog.text
