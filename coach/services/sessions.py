@@ -31,29 +31,23 @@ def start(user: User) -> str:
 
 
 def resume(token: str | None, user_id: int) -> User | None:
-    """The active user whose live session ``token`` is, else None (and an expired row goes)."""
+    """The active user whose live session ``token`` is, else None (an expired row goes)."""
     if not token:
         return None
     now = utcnow()
     idle_since, started_since = _cutoffs(now)
     row = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == token_digest(token))
-    )
-    if row is None or row.user_id != user_id:
-        return None
-    live = db.session.scalar(
-        select(UserSession.id).where(
-            UserSession.id == row.id,
+        select(UserSession).where(
+            UserSession.token_hash == token_digest(token),
             UserSession.last_seen_at >= idle_since,
             UserSession.created_at >= started_since,
         )
     )
-    if live is None:
-        db.session.delete(row)
-        db.session.commit()
+    if row is None:
+        end(token)  # expired, or unknown (then nothing to delete)
         return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active:
+    user = db.session.get(User, row.user_id)
+    if row.user_id != user_id or user is None or not user.active:
         return None
     db.session.execute(
         update(UserSession)

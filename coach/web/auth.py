@@ -35,7 +35,7 @@ def load_user(user_id: str) -> User | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
-def login() -> str | Response | tuple[str, int]:
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
@@ -47,7 +47,7 @@ def login() -> str | Response | tuple[str, int]:
         except Throttled as refusal:
             flash(str(refusal), "error")
             page = render_template("auth/login.html", form=form)
-            return Response(page, 429, {"Retry-After": str(refusal.retry_after)})
+            return page, 429, {"Retry-After": str(refusal.retry_after)}
         if signed_in is not None:
             session.clear()  # nothing from before sign-in carries over
             session[SESSION_ID] = signed_in.session_token

@@ -50,7 +50,7 @@ def test_the_right_password_is_refused_after_too_many_failures(app: Flask, peopl
     response = client.post(
         "/login", data={"email": priya.email, "password": priya.password, "csrf_token": token}
     )
-    assert response.status_code == 429
+    assert response.status_code == 429 and response.mimetype == "text/html"
     window = app.config["COACH"]["SIGNIN_WINDOW_MINUTES"]
     assert 0 < int(response.headers["Retry-After"]) <= window * 60
     body = response.get_data(as_text=True)
