@@ -156,6 +156,18 @@ def change_password(
     db.session.commit()
 
 
+def end_sessions(email: str) -> int:
+    """End every session of the account (an operator's answer to a stolen cookie or device);
+    returns how many there were."""
+    user = find_by_email(email)
+    if user is None:
+        raise NotFound("No account has that email address.")
+    ended = sessions.end_all(user.id)
+    audit.record(None, "sessions_ended", "user", user.id, user.organisation_id, sessions=ended)
+    db.session.commit()
+    return ended
+
+
 def reset_password(actor: User, user_id: int) -> Invitation:
     """An admin issues a new temporary password that the owner must change at next sign-in;
     every session of the owner ends."""

@@ -66,12 +66,14 @@ def end(token: str | None) -> None:
         db.session.commit()
 
 
-def end_all(user_id: int, keep: str | None = None) -> None:
-    """End every session of the user except ``keep``; the caller commits with its change."""
+def end_all(user_id: int, keep: str | None = None) -> int:
+    """End every session of the user except ``keep`` and say how many; the caller commits
+    with its change."""
     query = delete(UserSession).where(UserSession.user_id == user_id)
     if keep:
         query = query.where(UserSession.token_hash != token_digest(keep))
-    db.session.execute(query)
+    result = db.session.execute(query)
+    return int(getattr(result, "rowcount", 0))
 
 
 def token_digest(token: str) -> str:

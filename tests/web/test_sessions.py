@@ -166,3 +166,16 @@ def test_a_signed_cookie_without_a_session_is_refused(app: Flask, people) -> Non
     forged = app.test_client()
     forged.set_cookie("session", serializer.dumps(data))
     assert not _is_signed_in(forged)
+
+
+def test_an_operator_can_end_every_session_of_an_account(app: Flask, people) -> None:
+    laptop, phone = _signed_in(app, people["sam"]), _signed_in(app, people["sam"])
+    priya = _signed_in(app, people["priya"])
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["coach", "users", "sign-out", "--email", people["sam"].email])
+    assert result.exit_code == 0, result.output
+    assert "Ended 2 session(s)" in result.output
+    assert not _is_signed_in(laptop) and not _is_signed_in(phone)
+    assert _is_signed_in(priya)
+    unknown = runner.invoke(args=["coach", "users", "sign-out", "--email", "ghost@demo.coach"])
+    assert unknown.exit_code != 0 and "No account has that email" in unknown.output
