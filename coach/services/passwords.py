@@ -45,8 +45,9 @@ _COMMON_STEMS = (
 # zxcvbn's top score: an estimated 10^10 guesses or more ("very unguessable"). Score 3 still
 # passes reversed keyboard rows with a symbol, such as "mnbvcxz!09876".
 MIN_SCORE = 4
-# zxcvbn only estimates the first characters (its matching is quadratic in the length).
-_ESTIMATED_PREFIX = 100
+# zxcvbn estimates only the first characters: its matching is quadratic in the length, and
+# 4.5 raises ValueError beyond 72. A strong start makes a longer password at least as strong.
+_ESTIMATED_PREFIX = 72
 
 
 class WeakPassword(ServiceError):

@@ -41,6 +41,13 @@ def test_strong_password_is_accepted(password: str) -> None:
     check_strength(password, min_length=12, email="sam@x.org", name="Sam Lee")
 
 
+def test_long_passwords_are_judged_by_their_start_without_error() -> None:
+    """The form allows 256 characters; the estimator refuses more than 72 (a ValueError)."""
+    check_strength("tidal-Marble-41-orbit" * 12, min_length=12)
+    with pytest.raises(WeakPassword, match="Repeats"):
+        check_strength("a" * 256, min_length=12)
+
+
 def test_the_estimator_sees_the_email_domain() -> None:
     """The domain is no rule of its own (anyone may write "gmail"), but counts as guessable."""
     with pytest.raises(WeakPassword):
