@@ -135,14 +135,24 @@ def create_user(
 
 
 def change_password(
-    user: User, current: str, new: str, confirm: str, keep_session: str | None = None
+    user: User,
+    current: str,
+    new: str,
+    confirm: str,
+    *,
+    keep_session: str | None = None,
+    address: str = "unknown",
 ) -> None:
     """Change the user's own password after checking the current one and the policy.
 
     Every other session of the user ends (a thief's copied cookie stops working);
-    ``keep_session``, the one making the change, stays signed in.
+    ``keep_session``, the one making the change, stays signed in. Wrong current passwords
+    count as failed sign-ins, so a stolen session cannot be used to guess the password.
     """
+    attempt = signin_throttle.Attempt(email=user.email, address=address)
+    signin_throttle.check(attempt)
     if not verify_password(user.password_hash, current):
+        signin_throttle.record_failure(attempt)
         raise ServiceError("Your current password is not correct.")
     if new != confirm:
         raise ServiceError("The new passwords do not match.")

@@ -22,6 +22,9 @@ from coach.web.forms import ChangePasswordForm, ConfirmForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
+# A page, a redirect, or a page with its status (and headers).
+Answer = str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]
+
 # The key of the session id in the signed cookie.
 SESSION_ID = "sid"
 
@@ -35,7 +38,7 @@ def load_user(user_id: str) -> User | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
-def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
+def login() -> Answer:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
@@ -71,7 +74,7 @@ def logout() -> Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @allow(SIGNED_IN)
-def change_password() -> str | Response | tuple[str, int]:
+def change_password() -> Answer:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -81,7 +84,12 @@ def change_password() -> str | Response | tuple[str, int]:
                 form.new.data or "",
                 form.confirm.data or "",
                 keep_session=session.get(SESSION_ID),
+                address=request.remote_addr or "unknown",
             )
+        except Throttled as refusal:
+            flash(str(refusal), "error")
+            page = render_template("auth/change_password.html", form=form)
+            return page, 429, {"Retry-After": str(refusal.retry_after)}
         except ServiceError as error:
             flash(str(error), "error")
             return render_template("auth/change_password.html", form=form), 400

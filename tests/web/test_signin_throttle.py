@@ -159,3 +159,27 @@ def test_the_log_names_the_limit_but_not_the_account_or_address(
         assert _attempt(client, priya.email, priya.password) == 429
     assert "too many failures by account" in caplog.text
     assert priya.email not in caplog.text and "203.0.113.9" not in caplog.text
+
+
+def test_a_stolen_session_cannot_guess_the_password_on_the_change_form(
+    app: Flask, client: FlaskClient, sign_in_as, people
+) -> None:
+    priya = sign_in_as("priya")
+    new = "Harbour-violet-392"
+    for _ in range(app.config["COACH"]["SIGNIN_MAX_FAILURES"]):
+        token = csrf_token(client, "/account/password")
+        wrong = client.post(
+            "/account/password",
+            data={"current": "a guess", "new": new, "confirm": new, "csrf_token": token},
+        )
+        assert wrong.status_code == 400
+        assert "current password is not correct" in wrong.get_data(as_text=True)
+    token = csrf_token(client, "/account/password")
+    right = client.post(
+        "/account/password",
+        data={"current": priya.password, "new": new, "confirm": new, "csrf_token": token},
+    )
+    assert right.status_code == 429 and "Retry-After" in right.headers
+    assert "Too many failed sign-in attempts" in right.get_data(as_text=True)
+    # The guesses count against the account everywhere, sign-in included.
+    assert _attempt(app.test_client(), priya.email, priya.password) == 429
