@@ -23,8 +23,8 @@ class IdConverter(BaseConverter):
             raise ValidationError()
         return number
 
-    def to_url(self, value: object) -> str:
-        return str(int(value))  # type: ignore[call-overload]
+    def to_url(self, value: int) -> str:
+        return str(int(value))
 
 
 def install(app: Flask) -> None:
