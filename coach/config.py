@@ -78,6 +78,16 @@ SETTINGS: dict[str, Setting] = {
     "PASSWORD_MIN_LENGTH": Setting(12, int, minimum=8),
     "PASSWORD_HASH_COST": Setting("standard", choices=("standard", "low")),
     "SESSION_COOKIE_SECURE": Setting(False, _parse_bool),
+    # Served over HTTPS: cookies are marked Secure (so is any request a trusted proxy says is).
+    "HTTPS": Setting(False, _parse_bool),
+    # How many reverse proxies in front may set X-Forwarded-For/-Proto (0: trust none).
+    "TRUST_PROXY": Setting(0, int, minimum=0),
+    "SESSION_IDLE_MINUTES": Setting(60, int, minimum=1),
+    "SESSION_MAX_HOURS": Setting(12, int, minimum=1),
+    # Failed sign-ins allowed per account and per client address within the window.
+    "SIGNIN_MAX_FAILURES": Setting(5, int, minimum=1),
+    "SIGNIN_MAX_FAILURES_PER_ADDRESS": Setting(20, int, minimum=1),
+    "SIGNIN_WINDOW_MINUTES": Setting(15, int, minimum=1),
     "LOG_LEVEL": Setting("INFO", str.upper, choices=("DEBUG", "INFO", "WARNING", "ERROR")),
 }
 
@@ -170,7 +180,9 @@ def flask_settings(values: Mapping[str, Any]) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": values["SESSION_COOKIE_SECURE"],
+        "SESSION_COOKIE_SECURE": values["SESSION_COOKIE_SECURE"] or values["HTTPS"],
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": values["SESSION_COOKIE_SECURE"] or values["HTTPS"],
         "WTF_CSRF_TIME_LIMIT": None,
     }

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import click
-from flask import Flask, Response
+from flask import Flask
 from flask_login import current_user
 
 from coach.db import install_sqlite_pragmas
@@ -47,7 +47,7 @@ def load_content(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from coach.models import User
+    from coach.web.auth import load_user
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -56,9 +56,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_user)
 
     with app.app_context():
         install_sqlite_pragmas(db.engine)
@@ -114,16 +112,17 @@ def _serving() -> bool:
 
 def register_web(app: Flask) -> None:
     from coach.models import Role
-    from coach.web import admin, auth, calls, dashboard, privacy
+    from coach.web import admin, auth, calls, dashboard, http_security, ids, privacy
     from coach.web.access import enforce_access
     from coach.web.errors import register_error_handlers
     from coach.web.navigation import navigation_for
 
+    ids.install(app)
     for blueprint in (auth.bp, dashboard.bp, admin.bp, calls.bp, privacy.bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     register_error_handlers(app)
-    app.after_request(_security_headers)
+    http_security.install(app)
     app.jinja_env.globals["Role"] = Role
 
     @app.context_processor
@@ -136,16 +135,3 @@ def register_cli(app: Flask) -> None:
     from coach.cli import coach_group
 
     app.cli.add_command(coach_group)
-
-
-def _security_headers(response: Response) -> Response:
-    """Defence in depth: no framing, no MIME sniffing, scripts and styles from this site only."""
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response

@@ -124,6 +124,18 @@ def users_create(email: str, name: str, roles: tuple[str, ...], organisation_id:
     )
 
 
+@users_group.command("sign-out")
+@click.option("--email", required=True)
+@with_appcontext
+def users_sign_out(email: str) -> None:
+    """End every session of an account at once (e.g. after a lost laptop)."""
+    try:
+        ended = accounts.end_sessions(email)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Ended {ended} session(s) of {email.strip().lower()}.")
+
+
 @coach_group.group("calls")
 def calls_group() -> None:
     """Practice-call recordings."""

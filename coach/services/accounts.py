@@ -14,7 +14,7 @@ from coach.errors import Forbidden, NotFound, ServiceError
 from coach.extensions import db
 from coach.models import Role, User, UserRole
 from coach.models._columns import utcnow
-from coach.services import audit
+from coach.services import audit, sessions, signin_throttle
 from coach.services.passwords import (
     check_strength,
     dummy_hash,
@@ -28,6 +28,14 @@ log = logging.getLogger(__name__)
 
 class DuplicateEmail(ServiceError):
     """Another account already uses this email address."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A successful sign-in: the user and the id of the session opened for them."""
+
+    user: User
+    session_token: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,22 @@ def normalise_email(email: str) -> str:
 
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def sign_in(email: str, password: str, address: str) -> SignedIn | None:
+    """Check the throttle, then the credentials; on success open a session.
+
+    Raises :class:`signin_throttle.Throttled` (even for the right password) while the account
+    or the client address has too many recent failures.
+    """
+    attempt = signin_throttle.Attempt(email=email, address=address)
+    signin_throttle.check(attempt)
+    user = authenticate(email, password)
+    if user is None:
+        signin_throttle.record_failure(attempt)
+        return None
+    signin_throttle.clear_account(attempt)
+    return SignedIn(user=user, session_token=sessions.start(user))
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -110,9 +134,25 @@ def create_user(
     return Invitation(user=user, temporary_password=secret)
 
 
-def change_password(user: User, current: str, new: str, confirm: str) -> None:
-    """Change the user's own password after checking the current one and the policy."""
+def change_password(
+    user: User,
+    current: str,
+    new: str,
+    confirm: str,
+    *,
+    keep_session: str | None = None,
+    address: str = "unknown",
+) -> None:
+    """Change the user's own password after checking the current one and the policy.
+
+    Every other session of the user ends (a thief's copied cookie stops working);
+    ``keep_session``, the one making the change, stays signed in. Wrong current passwords
+    count as failed sign-ins, so a stolen session cannot be used to guess the password.
+    """
+    attempt = signin_throttle.Attempt(email=user.email, address=address)
+    signin_throttle.check(attempt)
     if not verify_password(user.password_hash, current):
+        signin_throttle.record_failure(attempt)
         raise ServiceError("Your current password is not correct.")
     if new != confirm:
         raise ServiceError("The new passwords do not match.")
@@ -121,16 +161,31 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
     check_strength(new, min_length=_min_length(), email=user.email, name=user.name)
     user.password_hash = hash_password(new, _hash_cost())
     user.must_change_password = False
+    sessions.end_all(user.id, keep=keep_session)
     audit.record(user, "password_changed", "user", user.id)
     db.session.commit()
 
 
+def end_sessions(email: str) -> int:
+    """End every session of the account (an operator's answer to a stolen cookie or device);
+    returns how many there were."""
+    user = find_by_email(email)
+    if user is None:
+        raise NotFound("No account has that email address.")
+    ended = sessions.end_all(user.id)
+    audit.record(None, "sessions_ended", "user", user.id, user.organisation_id, sessions=ended)
+    db.session.commit()
+    return ended
+
+
 def reset_password(actor: User, user_id: int) -> Invitation:
-    """An admin issues a new temporary password that the owner must change at next sign-in."""
+    """An admin issues a new temporary password that the owner must change at next sign-in;
+    every session of the owner ends."""
     user = get_in_organisation(actor, user_id)
     secret = generate_password()
     user.password_hash = hash_password(secret, _hash_cost())
     user.must_change_password = True
+    sessions.end_all(user.id)
     audit.record(actor, "password_reset", "user", user.id)
     db.session.commit()
     return Invitation(user=user, temporary_password=secret)
@@ -139,7 +194,10 @@ def reset_password(actor: User, user_id: int) -> Invitation:
 def update_user(
     actor: User, user_id: int, *, name: str, roles: Iterable[Role], active: bool
 ) -> User:
-    """Change an account's name, roles and active flag; an admin cannot lock themself out."""
+    """Change an account's name, roles and active flag; an admin cannot lock themself out.
+
+    Deactivating an account ends every session it has.
+    """
     user = get_in_organisation(actor, user_id)
     roles = set(roles)
     if not roles:
@@ -151,6 +209,8 @@ def update_user(
     before = sorted(user.roles)
     user.name = name.strip()
     user.active = active
+    if not active:
+        sessions.end_all(user.id)
     user.role_rows = [row for row in user.role_rows if row.role in roles] + [
         UserRole(role=role) for role in roles - user.roles
     ]

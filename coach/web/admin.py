@@ -56,7 +56,7 @@ def users() -> str | Response | tuple[str, int]:
     return render_template("admin/users.html", form=form, people=people), status
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @allow(ADMIN)
 def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     person = _or_404(accounts.get_in_organisation, current_user, user_id)
@@ -83,7 +83,7 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     ), status
 
 
-@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@bp.route("/users/<id:user_id>/reset-password", methods=["POST"])
 @allow(ADMIN)
 def reset_password(user_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
@@ -114,7 +114,7 @@ def team_list() -> str | Response | tuple[str, int]:
     ), status
 
 
-@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@bp.route("/teams/<id:team_id>", methods=["GET", "POST"])
 @allow(ADMIN)
 def team_detail(team_id: int) -> str | Response | tuple[str, int]:
     team = _or_404(teams.get_team, current_user, team_id)
@@ -150,7 +150,7 @@ def team_detail(team_id: int) -> str | Response | tuple[str, int]:
     )
 
 
-@bp.route("/teams/<int:team_id>/members/<int:user_id>/remove", methods=["POST"])
+@bp.route("/teams/<id:team_id>/members/<id:user_id>/remove", methods=["POST"])
 @allow(ADMIN)
 def remove_member(team_id: int, user_id: int) -> Response:
     if ConfirmForm().validate_on_submit():

@@ -72,7 +72,7 @@ def new() -> str | Response | tuple[str | Response, int]:
     return render_template("calls/new.html", form=form, limits=_limits()), status
 
 
-@bp.route("/<int:call_id>")
+@bp.route("/<id:call_id>")
 @allow(SIGNED_IN)
 def detail(call_id: int) -> str:
     call = _visible(call_id)
@@ -92,7 +92,7 @@ def detail(call_id: int) -> str:
     )
 
 
-@bp.route("/<int:call_id>/rescore", methods=["POST"])
+@bp.route("/<id:call_id>/rescore", methods=["POST"])
 @allow(SIGNED_IN)
 def rescore(call_id: int) -> Response | tuple[Response, int]:
     if not ConfirmForm().validate_on_submit():
@@ -114,7 +114,7 @@ def rescore(call_id: int) -> Response | tuple[Response, int]:
     return redirect(url_for("calls.detail", call_id=call_id))
 
 
-@bp.route("/<int:call_id>/status.json")
+@bp.route("/<id:call_id>/status.json")
 @allow(SIGNED_IN)
 def status(call_id: int) -> Response:
     call = _visible(call_id)
@@ -131,14 +131,14 @@ def status(call_id: int) -> Response:
     )
 
 
-@bp.route("/<int:call_id>/transcript.json")
+@bp.route("/<id:call_id>/transcript.json")
 @allow(SIGNED_IN)
 def transcript_json(call_id: int) -> Response:
     version = _transcript_version(call_id)
     return jsonify(version.data)
 
 
-@bp.route("/<int:call_id>/transcript.<any(txt, vtt):fmt>")
+@bp.route("/<id:call_id>/transcript.<any(txt, vtt):fmt>")
 @allow(SIGNED_IN)
 def transcript_download(call_id: int, fmt: str) -> Response:
     transcript = Transcript.model_validate(_transcript_version(call_id).data)
@@ -150,7 +150,7 @@ def transcript_download(call_id: int, fmt: str) -> Response:
     return response
 
 
-@bp.route("/<int:call_id>/transcript", methods=["POST"])
+@bp.route("/<id:call_id>/transcript", methods=["POST"])
 @allow(SIGNED_IN)
 def edit_transcript(call_id: int) -> tuple[Response, int] | Response:
     payload = request.get_json(silent=True)
@@ -166,7 +166,7 @@ def edit_transcript(call_id: int) -> tuple[Response, int] | Response:
     return jsonify(version=version.version, transcript=version.data)
 
 
-@bp.route("/<int:call_id>/audio")
+@bp.route("/<id:call_id>/audio")
 @allow(SIGNED_IN)
 def audio(call_id: int) -> Response:
     call = _visible(call_id)
@@ -176,7 +176,7 @@ def audio(call_id: int) -> Response:
     return send_file(path, conditional=True, download_name=f"call-{call.id}.{call.recording_ext}")
 
 
-@bp.route("/<int:call_id>/retry", methods=["POST"])
+@bp.route("/<id:call_id>/retry", methods=["POST"])
 @allow(SIGNED_IN)
 def retry(call_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
@@ -191,7 +191,7 @@ def retry(call_id: int) -> Response:
     return redirect(url_for("calls.detail", call_id=call_id))
 
 
-@bp.route("/<int:call_id>/delete", methods=["GET", "POST"])
+@bp.route("/<id:call_id>/delete", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def delete(call_id: int) -> str | Response:
     """Confirm, then delete the call and everything made from it (owner or administrator)."""

@@ -40,7 +40,7 @@ def compliance() -> str:
     )
 
 
-@bp.route("/people/<int:user_id>")
+@bp.route("/people/<id:user_id>")
 @allow(SIGNED_IN)
 def person(user_id: int) -> str:
     try:

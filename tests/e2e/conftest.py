@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
@@ -12,6 +13,9 @@ from werkzeug.serving import make_server
 
 from tests.conftest import SessionAudio
 from tests.speech_synthesis import convert
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -48,10 +52,30 @@ def browser_type_launch_args(browser_type_launch_args: dict, fake_microphone_wav
     }
 
 
+def _closing(app: Flask) -> WSGIApplication:
+    """The app, its responses closed however the server lets go of them.
+
+    werkzeug's development server skips ``close()`` when the client resets the connection
+    (draining the socket raises first), leaving a streamed recording's file open. Chromium
+    resets media connections it may not cache, and recordings are ``no-store``. Here the
+    generator's ``finally`` closes the response once the server drops it.
+    """
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterator[bytes]:
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(_app: Flask) -> Iterator[str]:
     """Serve the session's app on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing(_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -1,7 +1,7 @@
 """privacy: when a call's recording was deleted (retention or by request)
 
 Revision ID: 0008_privacy
-Revises: 0006_job_leases
+Revises: 0007_sessions
 Create Date: 2026-12-03 03:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0008_privacy"
-down_revision = "0006_job_leases"
+down_revision = "0007_sessions"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,95 @@
+"""Records made directly in the database for web tests that need a call but not its audio."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+
+from coach.extensions import db
+from coach.models import (
+    Call,
+    CallStatus,
+    Organisation,
+    Role,
+    Team,
+    TeamMember,
+    TranscriptVersion,
+    User,
+)
+from coach.services import accounts, calls
+from coach.services.passwords import generate_password
+from coach.transcript import Transcript, Turn
+from tests.helpers import Login
+
+RECORDING = b"OggS not really audio, only bytes to serve"
+
+
+def transcribed_call(owner_id: int, *, transcript: bool = True) -> int:
+    """A transcribed call of the user, its recording file (and transcript) stored; its id."""
+    owner = db.session.get(User, owner_id)
+    assert owner is not None
+    sha256 = hashlib.sha256(RECORDING).hexdigest()
+    path = calls.store().path(sha256, "ogg")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(RECORDING)
+    call = Call(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        title="Practice call",
+        call_type="initial",
+        jurisdiction="US",
+        channels_mode="stereo",
+        consent=True,
+        source="upload",
+        recording_sha256=sha256,
+        recording_ext="ogg",
+        audio_format="ogg/opus",
+        size_bytes=len(RECORDING),
+        duration=2.0,
+        channels=2,
+        sample_rate=16000,
+        status=CallStatus.TRANSCRIBED,
+    )
+    db.session.add(call)
+    db.session.flush()
+    if transcript:
+        turn = Turn(speaker="agent", text="Hello, this is a practice call.", start=0.0, end=1.0)
+        db.session.add(
+            TranscriptVersion(
+                call_id=call.id,
+                version=1,
+                origin="asr",
+                data=Transcript(duration=2.0, turns=(turn,)).to_json_dict(),
+            )
+        )
+    db.session.commit()
+    return call.id
+
+
+def other_organisation_trainee() -> Login:
+    """A trainee of a second organisation, in its team, to prove nothing crosses organisations."""
+    organisation = Organisation(name="Other Collections")
+    db.session.add(organisation)
+    db.session.flush()
+    password = generate_password()
+    invitation = accounts.create_user(
+        None,
+        organisation_id=organisation.id,
+        email="olga@other.example",
+        name="Olga Outsider",
+        roles=[Role.TRAINEE],
+        password=password,
+    )
+    team = Team(organisation_id=organisation.id, name="Team Elsewhere")
+    team.member_rows.append(TeamMember(user_id=invitation.user.id))
+    db.session.add(team)
+    db.session.commit()
+    return Login(Role.TRAINEE, invitation.user.email, password, invitation.user.id)
+
+
+def team_of(user_id: int) -> int:
+    """The id of the (first) team the user is a member of."""
+    team_id = db.session.scalar(select(TeamMember.team_id).where(TeamMember.user_id == user_id))
+    assert team_id is not None
+    return team_id

@@ -1,0 +1,198 @@
+"""Every route, as every role and signed out, against an explicit table of expected outcomes.
+
+A route missing from the table fails :func:`test_every_route_has_an_entry`, so a new route
+cannot ship without someone deciding who may open it. Targets include records of a peer, of
+another role and of another organisation, to prove that scoping holds and not just role rules.
+
+CSRF is switched off for the requests here (it is tested in test_auth.py): the question is
+only who gets through to each action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from coach.web.access import rule_for
+from tests import records
+from tests.helpers import sign_in
+
+WHO = ("anonymous", "trainee", "coach", "compliance", "admin")
+# The demo person signed in for each role: priya is a trainee in the coach's team.
+PERSON = {"trainee": "priya", "coach": "coach", "compliance": "compliance", "admin": "admin"}
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    endpoint: str
+    path: str  # with {placeholders} from _targets()
+    anonymous: int
+    trainee: int
+    coach: int
+    compliance: int
+    admin: int
+
+    def expected(self, who: str) -> int:
+        return int(getattr(self, who))
+
+
+# Targets: the trainee's own call, a peer's (another trainee of the same coach), an outsider's
+# (another organisation); people and teams likewise. 302 for the anonymous visitor means sent
+# to sign in (checked below).
+# fmt: off
+TABLE: tuple[Case, ...] = (
+    # Case(method, endpoint, path, anonymous, trainee, coach, compliance, admin)
+    Case("GET", "static", "/static/favicon.svg", 200, 200, 200, 200, 200),
+    Case("GET", "auth.login", "/login", 200, 302, 302, 302, 302),
+    Case("POST", "auth.login", "/login", 400, 302, 302, 302, 302),
+    Case("GET", "auth.change_password", "/account/password", 302, 200, 200, 200, 200),
+    Case("POST", "auth.change_password", "/account/password", 302, 400, 400, 400, 400),
+    Case("GET", "dashboard.index", "/", 302, 200, 200, 200, 200),
+    Case("GET", "dashboard.team", "/team", 302, 403, 200, 403, 403),
+    Case("GET", "dashboard.compliance", "/compliance", 302, 403, 403, 200, 200),
+    Case("GET", "dashboard.person", "/people/{trainee}", 302, 200, 200, 404, 200),
+    Case("GET", "dashboard.person", "/people/{peer}", 302, 404, 200, 404, 200),
+    Case("GET", "dashboard.person", "/people/{compliance}", 302, 404, 404, 200, 200),
+    Case("GET", "dashboard.person", "/people/{outsider}", 302, 404, 404, 404, 404),
+    Case("GET", "calls.index", "/calls/", 302, 200, 200, 200, 200),
+    Case("GET", "calls.new", "/calls/new", 302, 200, 200, 403, 403),
+    Case("POST", "calls.new", "/calls/new", 302, 400, 400, 403, 403),
+    Case("GET", "calls.detail", "/calls/{own_call}", 302, 200, 200, 404, 200),
+    Case("GET", "calls.detail", "/calls/{peer_call}", 302, 404, 200, 404, 200),
+    Case("GET", "calls.detail", "/calls/{outsider_call}", 302, 404, 404, 404, 404),
+    Case("GET", "calls.status", "/calls/{own_call}/status.json", 302, 200, 200, 404, 200),
+    Case("GET", "calls.status", "/calls/{peer_call}/status.json", 302, 404, 200, 404, 200),
+    Case("GET", "calls.status", "/calls/{outsider_call}/status.json", 302, 404, 404, 404, 404),
+    Case("GET", "calls.transcript_json",
+         "/calls/{own_call}/transcript.json",
+         302, 200, 200, 404, 200),
+    Case("GET", "calls.transcript_json",
+         "/calls/{peer_call}/transcript.json",
+         302, 404, 200, 404, 200),
+    Case("GET", "calls.transcript_json",
+         "/calls/{outsider_call}/transcript.json",
+         302, 404, 404, 404, 404),
+    Case("GET", "calls.audio", "/calls/{own_call}/audio", 302, 200, 200, 404, 200),
+    Case("GET", "calls.audio", "/calls/{peer_call}/audio", 302, 404, 200, 404, 200),
+    Case("GET", "calls.audio", "/calls/{outsider_call}/audio", 302, 404, 404, 404, 404),
+    Case("GET", "calls.transcript_download",
+         "/calls/{own_call}/transcript.txt",
+         302, 200, 200, 404, 200),
+    Case("GET", "calls.transcript_download",
+         "/calls/{peer_call}/transcript.vtt",
+         302, 404, 200, 404, 200),
+    Case("GET", "calls.transcript_download",
+         "/calls/{outsider_call}/transcript.txt",
+         302, 404, 404, 404, 404),
+    # Actions: a visible call gets its answer (400: no edits sent; 302: done, or refused with a
+    # message), an invisible one a 404, so nothing about it leaks.
+    Case("POST", "calls.edit_transcript", "/calls/{own_call}/transcript", 302, 400, 400, 404, 400),
+    Case("POST", "calls.edit_transcript",
+         "/calls/{outsider_call}/transcript",
+         302, 404, 404, 404, 404),
+    Case("POST", "calls.rescore", "/calls/{untranscribed_call}/rescore", 302, 302, 302, 404, 302),
+    Case("POST", "calls.rescore", "/calls/{outsider_call}/rescore", 302, 404, 404, 404, 404),
+    Case("POST", "calls.retry", "/calls/{own_call}/retry", 302, 302, 302, 404, 302),
+    Case("POST", "calls.retry", "/calls/{outsider_call}/retry", 302, 404, 404, 404, 404),
+    Case("GET", "admin.users", "/admin/users", 302, 403, 403, 403, 200),
+    Case("POST", "admin.users", "/admin/users", 302, 403, 403, 403, 400),
+    Case("GET", "admin.edit_user", "/admin/users/{peer}", 302, 403, 403, 403, 200),
+    Case("GET", "admin.edit_user", "/admin/users/{outsider}", 302, 403, 403, 403, 404),
+    Case("POST", "admin.edit_user", "/admin/users/{peer}", 302, 403, 403, 403, 400),
+    Case("POST", "admin.edit_user", "/admin/users/{outsider}", 302, 403, 403, 403, 404),
+    Case("POST", "admin.reset_password",
+         "/admin/users/{third}/reset-password",
+         302, 403, 403, 403, 302),
+    Case("POST", "admin.reset_password",
+         "/admin/users/{outsider}/reset-password",
+         302, 403, 403, 403, 404),
+    Case("GET", "admin.team_list", "/admin/teams", 302, 403, 403, 403, 200),
+    Case("POST", "admin.team_list", "/admin/teams", 302, 403, 403, 403, 400),
+    Case("GET", "admin.team_detail", "/admin/teams/{team}", 302, 403, 403, 403, 200),
+    Case("GET", "admin.team_detail", "/admin/teams/{outsider_team}", 302, 403, 403, 403, 404),
+    Case("POST", "admin.team_detail", "/admin/teams/{team}", 302, 403, 403, 403, 200),
+    Case("POST", "admin.team_detail", "/admin/teams/{outsider_team}", 302, 403, 403, 403, 404),
+    Case("POST", "admin.remove_member",
+         "/admin/teams/{team}/members/{third}/remove",
+         302, 403, 403, 403, 302),
+    Case("POST", "admin.remove_member",
+         "/admin/teams/{outsider_team}/members/{outsider}/remove",
+         302, 403, 403, 403, 404),
+    Case("GET", "admin.audit_log", "/admin/audit", 302, 403, 403, 403, 200),
+    # Deleting a call: its owner or an administrator; a coach who may see it may not delete it.
+    Case("GET", "calls.delete", "/calls/{own_call}/delete", 302, 200, 403, 404, 200),
+    Case("GET", "calls.delete", "/calls/{peer_call}/delete", 302, 404, 403, 404, 200),
+    Case("GET", "calls.delete", "/calls/{outsider_call}/delete", 302, 404, 404, 404, 404),
+    Case("POST", "calls.delete", "/calls/{outsider_call}/delete", 302, 404, 404, 404, 404),
+    Case("POST", "calls.delete", "/calls/{peer_call}/delete", 302, 404, 403, 404, 302),
+    # My data: everyone's own, nobody else's (the pages take no id).
+    Case("GET", "privacy.index", "/my-data/", 302, 200, 200, 200, 200),
+    Case("POST", "privacy.export", "/my-data/export", 302, 200, 200, 200, 200),
+    Case("GET", "privacy.delete_calls", "/my-data/delete-calls", 302, 200, 200, 200, 200),
+    Case("GET", "privacy.delete_account", "/my-data/delete-account", 302, 200, 200, 200, 200),
+    Case("POST", "calls.delete", "/calls/{own_call}/delete", 302, 302, 403, 404, 302),
+    Case("POST", "privacy.delete_calls", "/my-data/delete-calls", 302, 302, 302, 302, 302),
+    # Last: they end the session the cases above run in (an administrator's own account is
+    # refused with a message, then signed out).
+    Case("POST", "privacy.delete_account", "/my-data/delete-account", 302, 302, 302, 302, 302),
+    Case("POST", "auth.logout", "/logout", 302, 302, 302, 302, 302),
+)
+# fmt: on
+
+
+def _targets(app: Flask, people) -> dict[str, int]:
+    with app.app_context():
+        outsider = records.other_organisation_trainee()
+        return {
+            "trainee": people["priya"].user_id,
+            "peer": people["sam"].user_id,
+            "third": people["jordan"].user_id,
+            "compliance": people["compliance"].user_id,
+            "outsider": outsider.user_id,
+            "own_call": records.transcribed_call(people["priya"].user_id),
+            "untranscribed_call": records.transcribed_call(
+                people["priya"].user_id, transcript=False
+            ),
+            "peer_call": records.transcribed_call(people["sam"].user_id),
+            "outsider_call": records.transcribed_call(outsider.user_id),
+            "team": records.team_of(people["priya"].user_id),
+            "outsider_team": records.team_of(outsider.user_id),
+        }
+
+
+def test_every_route_has_an_entry(app: Flask) -> None:
+    routes = {
+        (method, rule.endpoint)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method not in {"HEAD", "OPTIONS"}
+    }
+    covered = {(case.method, case.endpoint) for case in TABLE}
+    assert sorted(routes - covered) == [], "add these routes to TABLE"
+    assert sorted(covered - routes) == [], "TABLE names routes that no longer exist"
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_each_role_gets_exactly_the_expected_outcome(
+    app: Flask, client: FlaskClient, people, monkeypatch: pytest.MonkeyPatch, who: str
+) -> None:
+    targets = _targets(app, people)
+    if who != "anonymous":
+        sign_in(client, people[PERSON[who]])
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    wrong = []
+    for case in TABLE:
+        path = case.path.format(**targets)
+        with client.open(path, method=case.method) as response:
+            got, want = response.status_code, case.expected(who)
+            location = response.headers.get("Location", "")
+        sent_to_sign_in = location.startswith("/login?next=")
+        if got != want:
+            wrong.append(f"{case.method} {path}: got {got}, expected {want}")
+        elif who == "anonymous" and rule_for(case.endpoint, app).signed_in and not sent_to_sign_in:
+            wrong.append(f"{case.method} {path}: sent to {location!r}, not to sign in")
+    assert wrong == []
