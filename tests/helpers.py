@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 from dataclasses import dataclass
 
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from coach.models import Role
 
@@ -31,6 +33,36 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     match = _CSRF.search(page)
     assert match, f"no CSRF token on {path}"
     return match.group(1) or match.group(2)
+
+
+def post_upload(
+    client: FlaskClient,
+    data: bytes,
+    filename: str,
+    headers: dict[str, str] | None = None,
+    **fields: str,
+) -> TestResponse:
+    """Upload ``data`` through the real New call form: a one-speaker US initial call with
+    consent given, unless ``fields`` say otherwise."""
+    form: dict[str, object] = {
+        "csrf_token": csrf_token(client, "/calls/new"),
+        "title": "Practice",
+        "call_type": "initial",
+        "jurisdiction": "US",
+        "speakers": "one",
+        "consent": "y",
+        "recording": (io.BytesIO(data), filename),
+    }
+    form.update(fields)
+    return client.post(
+        "/calls/new", data=form, content_type="multipart/form-data", headers=headers or {}
+    )
+
+
+def uploaded_call_id(response: TestResponse) -> int:
+    """The id of the call an accepted upload redirected to."""
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
 
 def sign_in(client: FlaskClient, login: Login) -> None:

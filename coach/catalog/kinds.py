@@ -34,6 +34,9 @@ class CheckContext:
     """Everything that loaded cleanly, by kind then source file, for cross-file checks."""
 
     loaded: Mapping[str, Mapping[str, Any]]
+    # Kinds with a file that failed to load: checks against them stay silent (its own errors
+    # say why), so one broken file is not reported again by every file that refers to it.
+    failed: frozenset[str] = frozenset()
 
     @property
     def skill_ids(self) -> frozenset[str] | None:

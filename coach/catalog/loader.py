@@ -53,6 +53,7 @@ def load_catalog(content_dir: Path, kinds: Sequence[ContentKind] = CONTENT_KINDS
     identities: dict[str, dict[str, ContentIdentity]] = {kind.name: {} for kind in kinds}
     errors: list[str] = []
     claimed: set[str] = set()
+    failed: set[str] = set()
     for source, path in _content_files(content_dir):
         kind = _claimant(source, kinds)
         if kind is None:
@@ -63,6 +64,7 @@ def load_catalog(content_dir: Path, kinds: Sequence[ContentKind] = CONTENT_KINDS
             value = kind.load(path, source)
         except ContentError as exc:
             errors.extend(exc.errors)
+            failed.add(kind.name)
             continue
         loaded[kind.name][source] = value
         identities[kind.name][source] = _identity(kind, value, source, path)
@@ -71,7 +73,7 @@ def load_catalog(content_dir: Path, kinds: Sequence[ContentKind] = CONTENT_KINDS
         for kind in kinds
         if kind.required and kind.name not in claimed
     )
-    errors.extend(_cross_file_errors(kinds, loaded))
+    errors.extend(_cross_file_errors(kinds, CheckContext(loaded, frozenset(failed))))
     errors.extend(_duplicate_ids(identities))
     if errors:
         raise ContentError(errors)
@@ -136,10 +138,8 @@ def _unclaimed_message(kinds: Sequence[ContentKind]) -> str:
     return f"not a known content file (a typo in its name or folder?); expected {expected}"
 
 
-def _cross_file_errors(
-    kinds: Sequence[ContentKind], loaded: Mapping[str, Mapping[str, Any]]
-) -> list[str]:
-    context = CheckContext(loaded=loaded)
+def _cross_file_errors(kinds: Sequence[ContentKind], context: CheckContext) -> list[str]:
+    loaded = context.loaded
     per_file = [
         error
         for kind in kinds

@@ -62,9 +62,10 @@ def _problem(row: dict[str, Any]) -> str:
 
 
 def check_rule_lines(lines: RuleLines, source: str, context: Any) -> list[str]:
-    """Cross-check: every rule id exists in the rule pack of the file's jurisdiction."""
+    """Cross-check: every rule id exists in the rule pack of the file's jurisdiction
+    (silent while a rule pack is broken: its own errors say why)."""
     packs = list(context.loaded.get("rules", {}).values())
-    if not packs:
+    if not packs or "rules" in context.failed:
         return []
     jurisdiction_of = {rule.id: pack.jurisdiction for pack in packs for rule in pack.rules}
     here = sorted(r for r, j in jurisdiction_of.items() if j == lines.jurisdiction)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -12,24 +11,14 @@ from flask.testing import FlaskClient
 from coach.extensions import db
 from coach.models import Call, CallScore
 from coach.scoring.pipeline import ENGINE_VERSION
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, post_upload
 
 pytestmark = pytest.mark.ml
 
 
 def _upload_stereo(client: FlaskClient, recording: Path) -> str:
-    response = client.post(
-        "/calls/new",
-        content_type="multipart/form-data",
-        data={
-            "csrf_token": csrf_token(client, "/calls/new"),
-            "title": "Hardship call",
-            "call_type": "initial",
-            "jurisdiction": "US",
-            "speakers": "two",
-            "consent": "y",
-            "recording": (io.BytesIO(recording.read_bytes()), "call.ogg"),
-        },
+    response = post_upload(
+        client, recording.read_bytes(), "call.ogg", title="Hardship call", speakers="two"
     )
     assert response.status_code == 302
     return response.headers["Location"]

@@ -3,7 +3,6 @@ Whisper model, the others, which are about uploads, jobs, edits and access, with
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 from pathlib import Path
@@ -14,21 +13,7 @@ from flask.testing import FlaskClient
 
 from coach.extensions import db
 from coach.models import Call, Job, JobStatus
-from tests.helpers import csrf_token, wav_with_unknown_codec
-
-
-def _upload(client: FlaskClient, data: bytes, filename: str, **fields: str):
-    form = {
-        "csrf_token": csrf_token(client, "/calls/new"),
-        "title": "Practice",
-        "call_type": "initial",
-        "jurisdiction": "US",
-        "speakers": "one",
-        "consent": "y",
-        "recording": (io.BytesIO(data), filename),
-    }
-    form.update(fields)
-    return client.post("/calls/new", data=form, content_type="multipart/form-data")
+from tests.helpers import csrf_token, post_upload, wav_with_unknown_codec
 
 
 def _recordings(app: Flask) -> list[Path]:
@@ -40,7 +25,7 @@ def test_uploaded_call_is_transcribed_and_shown(
     client: FlaskClient, sign_in_as, app, test_audio
 ) -> None:
     sign_in_as("priya")
-    response = _upload(client, test_audio.speech.read_bytes(), "speech.flac")
+    response = post_upload(client, test_audio.speech.read_bytes(), "speech.flac")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "a monthly payment that fits your budget" in page.lower()
@@ -74,7 +59,7 @@ def test_bad_uploads_are_refused_clearly_and_store_nothing(
     client: FlaskClient, sign_in_as, app, payload: bytes, name: str, message: str
 ) -> None:
     sign_in_as("priya")
-    response = _upload(client, payload, name)
+    response = post_upload(client, payload, name)
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'class="flash flash-error"' in body and message in body
@@ -87,7 +72,7 @@ def test_bad_uploads_are_refused_clearly_and_store_nothing(
 def test_truncated_recording_is_refused(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
     data = test_audio.speech.read_bytes()
-    response = _upload(client, data[: len(data) // 3], "cut.flac")
+    response = post_upload(client, data[: len(data) // 3], "cut.flac")
     assert response.status_code == 422
     assert "truncated" in response.get_data(as_text=True).lower()
 
@@ -95,7 +80,7 @@ def test_truncated_recording_is_refused(client: FlaskClient, sign_in_as, app, te
 @pytest.mark.usefixtures("fake_models")
 def test_consent_is_required(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
-    response = _upload(client, test_audio.speech.read_bytes(), "k.flac", consent="")
+    response = post_upload(client, test_audio.speech.read_bytes(), "k.flac", consent="")
     assert response.status_code == 400
     assert _recordings(app) == []
 
@@ -108,7 +93,7 @@ def test_over_size_limit_is_refused(
     sign_in_as("priya")
     recording = test_audio.speech_two_channel.read_bytes()
     assert len(recording) > 1024 * 1024
-    response = _upload(client, recording, "k.wav")
+    response = post_upload(client, recording, "k.wav")
     assert response.status_code == 413
     assert "larger than the 1 MB limit" in response.get_data(as_text=True)
 
@@ -122,7 +107,7 @@ def test_silence_only_fails_with_a_clear_message_and_can_be_retried(
         ["sox", "-n", "-r", "16000", "-c", "1", str(silence), "trim", "0", "3"], check=True
     )
     sign_in_as("priya")
-    response = _upload(client, silence.read_bytes(), "silence.wav")
+    response = post_upload(client, silence.read_bytes(), "silence.wav")
     location = response.headers["Location"]
     page = client.get(location).get_data(as_text=True)
     assert "Transcription failed" in page and "No speech was found" in page
@@ -140,7 +125,7 @@ def test_silence_only_fails_with_a_clear_message_and_can_be_retried(
 @pytest.mark.usefixtures("fake_models")
 def test_transcript_edits_are_versioned(client: FlaskClient, sign_in_as, app, test_audio) -> None:
     sign_in_as("priya")
-    location = _upload(client, test_audio.speech.read_bytes(), "k.flac").headers["Location"]
+    location = post_upload(client, test_audio.speech.read_bytes(), "k.flac").headers["Location"]
     call_id = int(location.rstrip("/").split("/")[-1])
     token = csrf_token(client, location)
     response = client.post(
@@ -171,7 +156,7 @@ def test_calls_are_private_to_owner_coach_and_admin(
     from tests.helpers import sign_in
 
     sign_in_as("priya")
-    location = _upload(client, test_audio.speech.read_bytes(), "k.flac").headers["Location"]
+    location = post_upload(client, test_audio.speech.read_bytes(), "k.flac").headers["Location"]
     for who, expected in [("sam", 404), ("compliance", 404), ("coach", 200), ("admin", 200)]:
         other = app.test_client()
         sign_in(other, people[who])
@@ -204,7 +189,7 @@ def test_two_identical_channels_are_one_speaker_not_stereo(
 ) -> None:
     """One voice stored on both channels must not become an agent/debtor split."""
     sign_in_as("priya")
-    response = _upload(client, test_audio.speech_two_channel.read_bytes(), "k.wav")
+    response = post_upload(client, test_audio.speech_two_channel.read_bytes(), "k.wav")
     call_id = int(response.headers["Location"].rsplit("/", 1)[1])
     with app.app_context():
         call = db.session.get(Call, call_id)

@@ -22,7 +22,7 @@ from coach.models import AuditEntry, Call, CallScore, Job, JobKind, TranscriptVe
 from coach.models._columns import utcnow
 from coach.services.calls import store
 from coach.services.retention import apply_retention
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import csrf_token, post_upload, sign_in, uploaded_call_id
 
 pytestmark = pytest.mark.usefixtures("fake_models")
 
@@ -33,21 +33,8 @@ CARD_DIGITS = ("4532", "0151", "1283", "0366", "852")
 
 
 def _upload(client: FlaskClient, audio: Path, title: str = "Payment call") -> int:
-    response = client.post(
-        "/calls/new",
-        content_type="multipart/form-data",
-        data={
-            "csrf_token": csrf_token(client, "/calls/new"),
-            "title": title,
-            "call_type": "initial",
-            "jurisdiction": "UK",
-            "speakers": "one",
-            "consent": "y",
-            "recording": (io.BytesIO(audio.read_bytes()), "call.flac"),
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    response = post_upload(client, audio.read_bytes(), "call.flac", title=title, jurisdiction="UK")
+    return uploaded_call_id(response)
 
 
 def _edit(client: FlaskClient, call_id: int, text: str) -> None:

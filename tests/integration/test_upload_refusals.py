@@ -21,26 +21,11 @@ from coach.extensions import db
 from coach.models import Call
 from coach.storage import LocalRecordingStore
 from tests import bad_audio
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import csrf_token, post_upload, sign_in
 
 pytestmark = pytest.mark.usefixtures("fake_models")
 JSON = {"Accept": "application/json"}
 XHR = {"X-Requested-With": "XMLHttpRequest"}
-
-
-def _upload(client: FlaskClient, data: bytes, name: str, headers: dict[str, str] | None = None):
-    form = {
-        "csrf_token": csrf_token(client, "/calls/new"),
-        "title": "Practice",
-        "call_type": "initial",
-        "jurisdiction": "US",
-        "speakers": "one",
-        "consent": "y",
-        "recording": (io.BytesIO(data), name),
-    }
-    return client.post(
-        "/calls/new", data=form, content_type="multipart/form-data", headers=headers or {}
-    )
 
 
 def _nothing_kept(app: Flask) -> None:
@@ -59,13 +44,13 @@ def test_an_eight_channel_upload_is_refused_and_the_server_lives_on(
     sign_in_as("priya")
     data = bad_audio.many_channels(tmp_path, extension, 8).read_bytes()
 
-    response = _upload(client, data, f"call.{extension}", JSON)
+    response = post_upload(client, data, f"call.{extension}", JSON)
 
     assert response.status_code == 422
     assert "8 channels" in response.get_json()["error"]
     _nothing_kept(app)
     good = bad_audio.tone(tmp_path / "good.wav").read_bytes()
-    assert _upload(client, good, "good.wav").status_code == 302
+    assert post_upload(client, good, "good.wav").status_code == 302
 
 
 @pytest.mark.parametrize("headers", [JSON, XHR], ids=["accept-json", "xhr"])
@@ -74,7 +59,7 @@ def test_refusals_are_json_when_json_was_asked_for(
 ) -> None:
     sign_in_as("priya")
 
-    response = _upload(client, b"not audio at all" * 10, "call.wav", headers)
+    response = post_upload(client, b"not audio at all" * 10, "call.wav", headers)
 
     assert response.status_code == 422
     assert response.mimetype == "application/json"
@@ -86,7 +71,7 @@ def test_refusals_are_a_page_with_the_message_otherwise(
 ) -> None:
     sign_in_as("priya")
 
-    response = _upload(client, b"not audio at all" * 10, "call.wav")
+    response = post_upload(client, b"not audio at all" * 10, "call.wav")
 
     assert response.status_code == 422 and response.mimetype == "text/html"
     assert 'class="flash flash-error"' in response.get_data(as_text=True)
@@ -127,7 +112,7 @@ def test_memory_error_is_503_with_a_clear_message(
     monkeypatch.setattr("coach.services.calls.decode_recording", out_of_memory)
     good = bad_audio.tone(tmp_path / "good.wav").read_bytes()
 
-    response = _upload(client, good, "good.wav", headers)
+    response = post_upload(client, good, "good.wav", headers)
 
     assert response.status_code == 503
     body = response.get_data(as_text=True)
@@ -219,7 +204,7 @@ def test_disk_full_while_spooling_the_upload_is_507_and_keeps_nothing(
     sign_in_as("priya")
     uploads = Path(app.instance_path) / "uploads"
     with _full_disk(uploads, "256k"):
-        response = _upload(client, bytes(1024 * 1024), "call.wav", JSON)
+        response = post_upload(client, bytes(1024 * 1024), "call.wav", JSON)
         assert list(uploads.iterdir()) == []
 
     assert response.status_code == 507
@@ -235,7 +220,7 @@ def test_disk_full_while_storing_the_recording_is_507_and_keeps_nothing(
     assert len(recording) > 256 * 1024
     recordings = Path(app.config["COACH"]["RECORDINGS_DIR"])
     with _full_disk(recordings, "64k"):
-        response = _upload(client, recording, "call.wav")
+        response = post_upload(client, recording, "call.wav")
         assert [p for p in recordings.rglob("*") if p.is_file()] == []
 
     assert response.status_code == 507
@@ -277,7 +262,7 @@ def test_upload_files_orphaned_by_a_killed_process_are_removed(
     two_days_ago = time.time() - 2 * 86400
     os.utime(orphan, (two_days_ago, two_days_ago))
 
-    response = _upload(client, bad_audio.tone(tmp_path / "call.wav").read_bytes(), "call.wav")
+    response = post_upload(client, bad_audio.tone(tmp_path / "call.wav").read_bytes(), "call.wav")
 
     assert response.status_code == 302
     assert sorted(p.name for p in uploads.iterdir()) == ["tmplive.upload"]

@@ -3,7 +3,6 @@ the real Whisper model and scored: none of their digits is stored, shown or logg
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from pathlib import Path
@@ -17,7 +16,7 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.models import CallScore, TranscriptVersion
 from tests import speech_synthesis
-from tests.helpers import csrf_token
+from tests.helpers import post_upload, uploaded_call_id
 
 pytestmark = pytest.mark.ml
 
@@ -43,21 +42,8 @@ def spoken_card(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _upload(client: FlaskClient, recording: Path) -> int:
-    response = client.post(
-        "/calls/new",
-        content_type="multipart/form-data",
-        data={
-            "csrf_token": csrf_token(client, "/calls/new"),
-            "title": "Taking a payment",
-            "call_type": "initial",
-            "jurisdiction": "US",
-            "speakers": "one",
-            "consent": "y",
-            "recording": (io.BytesIO(recording.read_bytes()), "card.flac"),
-        },
-    )
-    assert response.status_code == 302
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    response = post_upload(client, recording.read_bytes(), "card.flac", title="Taking a payment")
+    return uploaded_call_id(response)
 
 
 def _texts(value: Any, keys: frozenset[str] = frozenset({"text", "quote", "w"})) -> list[str]:

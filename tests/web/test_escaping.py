@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import csrf_token, post_upload, sign_in
 
 TITLE = '<script>alert("title")</script>'
 TURN = "<img src=x onerror=alert(2)> I can pay & settle"
@@ -22,19 +21,7 @@ def test_titles_filenames_and_transcript_text_are_escaped(
     client: FlaskClient, sign_in_as, app: Flask, people, test_audio
 ) -> None:
     sign_in_as("priya")
-    response = client.post(
-        "/calls/new",
-        content_type="multipart/form-data",
-        data={
-            "csrf_token": csrf_token(client, "/calls/new"),
-            "title": TITLE,
-            "call_type": "initial",
-            "jurisdiction": "US",
-            "speakers": "one",
-            "consent": "y",
-            "recording": (io.BytesIO(test_audio.speech.read_bytes()), FILENAME),
-        },
-    )
+    response = post_upload(client, test_audio.speech.read_bytes(), FILENAME, title=TITLE)
     assert response.status_code == 302
     location = response.headers["Location"]
     call_id = int(location.rstrip("/").split("/")[-1])
