@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask_login import current_user
+from sqlalchemy.exc import DBAPIError
 
 from coach.db import install_sqlite_pragmas
 from coach.extensions import csrf, db, login_manager, migrate
@@ -15,6 +16,7 @@ from coach.jobs import JobQueue, Task
 from coach.models import JobKind
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 class InvalidContent(click.ClickException):
@@ -57,9 +59,31 @@ def init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     login_manager.user_loader(load_user)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in
+    # reverse): see _release_session.
+    app.teardown_appcontext(_release_session)
 
     with app.app_context():
         install_sqlite_pragmas(db.engine)
+
+
+def _release_session(_error: BaseException | None) -> None:
+    """End the request's database session even when the server dropped its connection.
+
+    Closing rolls back on the connection; if the database went away after the response was
+    made (a restart), that rollback raises from teardown, past every error handler, and the
+    client gets the WSGI server's bare 500 instead of the answer already made. The dead
+    session is discarded instead and its connection invalidated."""
+    session = db.session()
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        log.warning("database connection lost while closing a session: %s", type(error).__name__)
+        db.session.registry.clear()
+        try:
+            session.invalidate()  # hands its connections back to the pool as unusable
+        except DBAPIError:
+            log.warning("the lost connection could not be invalidated either")
 
 
 def init_engines(app: Flask) -> None:
