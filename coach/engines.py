@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
-from coach.catalog.kinds import DEBTOR_AFFECT, TONE
+from coach.catalog.kinds import DEBTOR_AFFECT, RULE_LINES, TONE
 from coach.speech.transcriber import AsrSettings, Transcriber, default_cpu_threads
 
 if TYPE_CHECKING:
@@ -178,8 +178,10 @@ def load_scoring_models(
 ) -> ScoringModels:
     """Scoring's models from loaded content: heads trained on the catalog's corpora and rule
     exemplars embedded (or both read from ``cache_dir`` when their data and encoder are
-    unchanged), its packs and scorecards. ``report`` hears each step's name as it starts."""
+    unchanged), the learned rule heads, its packs and scorecards. ``report`` hears each
+    step's name as it starts."""
     from coach.nlp.exemplar_cache import cached_matcher
+    from coach.scoring.compliance.learned import load_rule_models
     from coach.scoring.compliance.rules import group_by_jurisdiction
     from coach.scoring.pipeline import ScoringModels
 
@@ -195,12 +197,15 @@ def load_scoring_models(
         for pack in group:
             # Registers the pack's matcher, so scoring finds its exemplars already embedded.
             cached_matcher(pack.digest, encoder, pack.exemplar_texts(), cache_dir)
+    report("rule models")
+    rules = load_rule_models(catalog.get(RULE_LINES), encoder, cache_dir)
     return ScoringModels(
         encoder=encoder,
         tone=tone,
         debtor_affect=debtor,
         packs=packs,
         scorecards={card.id: card for card in catalog.get("scorecards")},
+        rules=rules,
     )
 
 

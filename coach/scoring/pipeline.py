@@ -17,6 +17,7 @@ import numpy as np
 from coach.nlp.encoder import TextEncoder
 from coach.scoring import evidence
 from coach.scoring.compliance.assess import assess_compliance
+from coach.scoring.compliance.learned import RuleModels
 from coach.scoring.compliance.rules import JURISDICTIONS, RulePack
 from coach.scoring.listening import assess_listening
 from coach.scoring.metadata import CallMetadata, parse_metadata
@@ -61,6 +62,8 @@ class ScoringModels:
     debtor_affect: DebtorAffect
     packs: Mapping[str, list[RulePack]]
     scorecards: Mapping[str, ScorecardDefinition]
+    # The learned rule heads (None: patterns only, e.g. a test's hand-made models).
+    rules: RuleModels | None = None
 
 
 def score_transcript(

@@ -11,10 +11,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from coach.nlp.encoder import TextEncoder
-from coach.scoring.compliance.context import CallContext, Hit
+from coach.scoring.compliance.context import CallContext, DetectorKind, Hit
 from coach.scoring.compliance.rules import JURISDICTIONS, Rule, RulePack
 from coach.scoring.metadata import CallMetadata, MetadataError, parse_metadata
 from coach.transcript import Transcript, Turn
@@ -48,6 +48,9 @@ class Finding(_Frozen):
     severity: Literal["critical", "major", "minor"]
     suggestion: str
     explanation: str
+    # Which evidence fired (pattern, model, metadata or sequence) and how sure it is (0-1).
+    detector: DetectorKind
+    confidence: float = Field(ge=0.0, le=1.0)
 
 
 class NotAssessable(_Frozen):
@@ -155,6 +158,8 @@ def _finding(rule: Rule, hit: Hit, transcript: Transcript, ctx: CallContext) -> 
         severity=rule.severity,
         suggestion=rule.suggestion.strip(),
         explanation=explanation,
+        detector=hit.detector,
+        confidence=round(hit.confidence, 3),
     )
 
 
