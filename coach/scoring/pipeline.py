@@ -118,8 +118,9 @@ def _assess(call: Transcript, code: str, meta: CallMetadata, models: ScoringMode
     debtor = [i for i, t in enumerate(turns) if t.speaker == "debtor" and _has_words(t.text)]
     tones = models.tone.classify([turns[i].text for i in agent]) if agent else []
     agitation = models.debtor_affect.agitation([turns[i].text for i in debtor]) if debtor else []
+    rules = models.rules.get(code) if models.rules is not None else None
     return CallParts(
-        compliance=assess_compliance(call, code, models.packs, meta, models.encoder),
+        compliance=assess_compliance(call, code, models.packs, meta, models.encoder, rules),
         listening=assess_listening(call, models.encoder),
         negotiation=assess_negotiation(call),
         tones=dict(zip(agent, tones, strict=True)),
