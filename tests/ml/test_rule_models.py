@@ -8,12 +8,9 @@ import numpy as np
 import pytest
 
 from coach.corpus import RuleLine, RuleLines
+from coach.engines import rule_models
 from coach.nlp.encoder import load_default_encoder
-from coach.scoring.compliance.learned import (
-    debtor_triggers,
-    load_rule_models,
-    rule_examples,
-)
+from coach.scoring.compliance.learned import debtor_triggers, rule_examples
 
 pytestmark = pytest.mark.ml
 
@@ -54,14 +51,14 @@ def test_rules_answering_the_debtor_keep_their_debtor_turns():
 
 def test_rule_probabilities_are_per_rule_deterministic_and_cached(tmp_path: Path):
     encoder = load_default_encoder(cache_dir=tmp_path)
-    models = load_rule_models([lines("a")], encoder, tmp_path)
+    models = rule_models([lines("a")], encoder, tmp_path)
     us = models.get("US")
     assert us is not None and models.get("UK") is None
     texts = ["You will be arrested tonight.", "Would a plan of twenty a month help?"]
     first = us.rule_probabilities(texts)
     assert set(first) == {ARREST, CEASE}
     assert first[ARREST].shape == (2,) and first[ARREST][0] > first[ARREST][1]
-    again = load_rule_models([lines("a")], encoder, tmp_path).get("US")
+    again = rule_models([lines("a")], encoder, tmp_path).get("US")
     assert again is not None
     np.testing.assert_array_equal(again.rule_probabilities(texts)[ARREST], first[ARREST])
     assert len(list(tmp_path.glob("rule-*.pkl"))) == 2

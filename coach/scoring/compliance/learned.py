@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from coach.corpus import LabelledText, RuleLines
 from coach.nlp.encoder import TextEncoder
-from coach.nlp.heads import ClassifierHead, load_or_train_head
+from coach.nlp.heads import ClassifierHead
 
 POSITIVE, NEGATIVE = "positive", "negative"
 # The probe's setting: the word block at full weight beside the embedding.
@@ -103,32 +102,6 @@ class RuleModels:
 
     def get(self, jurisdiction: str) -> JurisdictionRuleModel | None:
         return self.by_jurisdiction.get(jurisdiction)
-
-
-def load_rule_models(
-    rule_lines: Sequence[RuleLines], encoder: TextEncoder, cache_dir: Path
-) -> RuleModels:
-    """Train (or read from ``cache_dir``) one head per rule per jurisdiction."""
-    models = {}
-    for jurisdiction in sorted({g.jurisdiction for g in rule_lines}):
-        mine = [g for g in rule_lines if g.jurisdiction == jurisdiction]
-        heads = [
-            RuleHead(
-                rule,
-                load_or_train_head(
-                    f"rule-{rule}",
-                    rule_examples(mine, rule),
-                    encoder,
-                    cache_dir,
-                    classes=(NEGATIVE, POSITIVE),
-                    lexical_weight=RULE_LEXICAL_WEIGHT,
-                ),
-                debtor_triggers(mine, rule),
-            )
-            for rule in rules_with_positives(mine)
-        ]
-        models[jurisdiction] = JurisdictionRuleModel(encoder, heads)
-    return RuleModels(models)
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
