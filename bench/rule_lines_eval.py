@@ -152,6 +152,18 @@ def figure_table(title: str, judged: list[Judged]) -> list[str]:
     return rows
 
 
+def _training_note(folders: list[Path]) -> list[str]:
+    """Folders the learned heads trained on give dev (in-sample) figures: say so."""
+    corpus = (REPO / "content" / "rule_lines").resolve()
+    if not any(corpus in f.resolve().parents for f in folders):
+        return []
+    return [
+        "",
+        "**Dev data:** these lines are the learned rule heads' training data, so these figures "
+        "are in-sample; the held-out figures are in *Learned rule heads, leave one writer out*.",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", type=Path, nargs="+")
@@ -174,6 +186,7 @@ def main() -> None:
         "",
         f"Machine: {machine()}  ",
         f"Wall time: {time.perf_counter() - begin:.0f} s.",
+        *_training_note(args.folders),
         "",
         *figure_table("all folders", judged),
     ]

@@ -12,18 +12,20 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
-from coach.catalog.kinds import DEBTOR_AFFECT, TONE
+from coach.catalog.kinds import DEBTOR_AFFECT, RULE_LINES, TONE
 from coach.speech.transcriber import AsrSettings, Transcriber, default_cpu_threads
 
 if TYPE_CHECKING:
     from coach.catalog import Catalog
+    from coach.corpus import RuleLines
     from coach.nlp.encoder import TextEncoder
+    from coach.scoring.compliance.learned import RuleModels
     from coach.scoring.pipeline import ScoringModels
     from coach.scoring.tone import DebtorAffect, ToneClassifier
 
@@ -178,7 +180,8 @@ def load_scoring_models(
 ) -> ScoringModels:
     """Scoring's models from loaded content: heads trained on the catalog's corpora and rule
     exemplars embedded (or both read from ``cache_dir`` when their data and encoder are
-    unchanged), its packs and scorecards. ``report`` hears each step's name as it starts."""
+    unchanged), the learned rule heads, its packs and scorecards. ``report`` hears each
+    step's name as it starts."""
     from coach.nlp.exemplar_cache import cached_matcher
     from coach.scoring.compliance.rules import group_by_jurisdiction
     from coach.scoring.pipeline import ScoringModels
@@ -195,12 +198,15 @@ def load_scoring_models(
         for pack in group:
             # Registers the pack's matcher, so scoring finds its exemplars already embedded.
             cached_matcher(pack.digest, encoder, pack.exemplar_texts(), cache_dir)
+    report("rule models")
+    rules = rule_models(catalog.get(RULE_LINES), encoder, cache_dir)
     return ScoringModels(
         encoder=encoder,
         tone=tone,
         debtor_affect=debtor,
         packs=packs,
         scorecards={card.id: card for card in catalog.get("scorecards")},
+        rules=rules,
     )
 
 
@@ -232,6 +238,46 @@ def debtor_affect(catalog: Catalog, encoder: TextEncoder, cache_dir: Path) -> De
         "debtor-affect", examples, encoder, cache_dir, classes=DEBTOR_AFFECT_CLASSES
     )
     return DebtorAffect(head)
+
+
+def rule_models(
+    rule_lines: Sequence[RuleLines], encoder: TextEncoder, cache_dir: Path
+) -> RuleModels:
+    """One learned head per rule per jurisdiction, trained on ``rule_lines`` (or read from
+    ``cache_dir``), beside each rule's debtor triggers (``coach.scoring.compliance.learned``)."""
+    from coach.nlp.heads import load_or_train_head
+    from coach.scoring.compliance.learned import (
+        NEGATIVE,
+        POSITIVE,
+        RULE_LEXICAL_WEIGHT,
+        JurisdictionRuleModel,
+        RuleHead,
+        RuleModels,
+        debtor_triggers,
+        rule_examples,
+        rules_with_positives,
+    )
+
+    models = {}
+    for jurisdiction in sorted({g.jurisdiction for g in rule_lines}):
+        mine = [g for g in rule_lines if g.jurisdiction == jurisdiction]
+        heads = [
+            RuleHead(
+                rule,
+                load_or_train_head(
+                    f"rule-{rule}",
+                    rule_examples(mine, rule),
+                    encoder,
+                    cache_dir,
+                    classes=(NEGATIVE, POSITIVE),
+                    lexical_weight=RULE_LEXICAL_WEIGHT,
+                ),
+                debtor_triggers(mine, rule),
+            )
+            for rule in rules_with_positives(mine)
+        ]
+        models[jurisdiction] = JurisdictionRuleModel(encoder, heads)
+    return RuleModels(models)
 
 
 def build_engines(app: Flask) -> Engines:

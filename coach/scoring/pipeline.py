@@ -17,6 +17,7 @@ import numpy as np
 from coach.nlp.encoder import TextEncoder
 from coach.scoring import evidence
 from coach.scoring.compliance.assess import assess_compliance
+from coach.scoring.compliance.learned import RuleModels
 from coach.scoring.compliance.rules import JURISDICTIONS, RulePack
 from coach.scoring.listening import assess_listening
 from coach.scoring.metadata import CallMetadata, parse_metadata
@@ -61,6 +62,8 @@ class ScoringModels:
     debtor_affect: DebtorAffect
     packs: Mapping[str, list[RulePack]]
     scorecards: Mapping[str, ScorecardDefinition]
+    # The learned rule heads (None: patterns only, e.g. a test's hand-made models).
+    rules: RuleModels | None = None
 
 
 def score_transcript(
@@ -115,8 +118,9 @@ def _assess(call: Transcript, code: str, meta: CallMetadata, models: ScoringMode
     debtor = [i for i, t in enumerate(turns) if t.speaker == "debtor" and _has_words(t.text)]
     tones = models.tone.classify([turns[i].text for i in agent]) if agent else []
     agitation = models.debtor_affect.agitation([turns[i].text for i in debtor]) if debtor else []
+    rules = models.rules.get(code) if models.rules is not None else None
     return CallParts(
-        compliance=assess_compliance(call, code, models.packs, meta, models.encoder),
+        compliance=assess_compliance(call, code, models.packs, meta, models.encoder, rules),
         listening=assess_listening(call, models.encoder),
         negotiation=assess_negotiation(call),
         tones=dict(zip(agent, tones, strict=True)),

@@ -87,7 +87,7 @@ def test_setup_prepares_the_scoring_models_once(
     assert "Demo logins" in first.output
     assert re.search(
         r"Preparing scoring models .*: encoder… tone head… debtor head… rule exemplars… "
-        r"done in \d+\.\d s",
+        r"rule models… done in \d+\.\d s",
         first.output,
     )
     assert encoder.texts_encoded > 0
@@ -101,5 +101,6 @@ def test_setup_prepares_the_scoring_models_once(
     second = runner.invoke(args=["coach", "setup"])
 
     assert second.exit_code == 0 and "already present" in second.output
-    assert "rule exemplars… done" in second.output
+    assert "rule models… done" in second.output
+    assert len(list(cache.glob("rule-*.pkl"))) > 0
     assert later.texts_encoded == 0  # heads and exemplar rows came from the cache

@@ -11,10 +11,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from coach.nlp.encoder import TextEncoder
-from coach.scoring.compliance.context import CallContext, Hit
+from coach.scoring.compliance.context import CallContext, DetectorKind, Hit
+from coach.scoring.compliance.learned import JurisdictionRuleModel
+from coach.scoring.compliance.model_evidence import CallProbabilities, with_model
 from coach.scoring.compliance.rules import JURISDICTIONS, Rule, RulePack
 from coach.scoring.metadata import CallMetadata, MetadataError, parse_metadata
 from coach.transcript import Transcript, Turn
@@ -48,6 +50,9 @@ class Finding(_Frozen):
     severity: Literal["critical", "major", "minor"]
     suggestion: str
     explanation: str
+    # Which evidence fired (pattern, model, metadata or sequence) and how sure it is (0-1).
+    detector: DetectorKind
+    confidence: float = Field(ge=0.0, le=1.0)
 
 
 class NotAssessable(_Frozen):
@@ -80,11 +85,13 @@ def assess_compliance(
     packs: Mapping[str, Sequence[RulePack]],
     metadata: CallMetadata | Mapping[str, Any] | None = None,
     encoder: TextEncoder | None = None,
+    rule_model: JurisdictionRuleModel | None = None,
 ) -> ComplianceResult:
     """Judge one call against the jurisdiction's rule packs.
 
     Raises ``ValueError`` for an unknown jurisdiction and :class:`MetadataError` (a
-    ``ValueError``) for metadata of the wrong shape. Without ``encoder`` only patterns run.
+    ``ValueError``) for metadata of the wrong shape. Without ``encoder`` only patterns run;
+    with ``rule_model`` (the jurisdiction's learned heads) the heads add their evidence.
     """
     code = jurisdiction.upper() if isinstance(jurisdiction, str) else jurisdiction
     if code not in JURISDICTIONS:
@@ -112,10 +119,13 @@ def assess_compliance(
     satisfies: list[list[str]] = [[] for _ in transcript.turns]
     findings: list[Finding] = []
     unassessable: list[NotAssessable] = []
+    call = CallProbabilities.of(rule_model, transcript) if rule_model else None
     for pack in selected:
         ctx = pack.context(transcript, meta, encoder)
         for rule in pack.rules:
             verdict = rule.evaluate(ctx)
+            if call is not None:
+                verdict = with_model(rule, verdict, call, ctx)
             findings.extend(_finding(rule, hit, transcript, ctx) for hit in verdict.hits)
             if rule.kind == "required-disclosure":
                 for index in verdict.satisfied_by:
@@ -155,6 +165,8 @@ def _finding(rule: Rule, hit: Hit, transcript: Transcript, ctx: CallContext) -> 
         severity=rule.severity,
         suggestion=rule.suggestion.strip(),
         explanation=explanation,
+        detector=hit.detector,
+        confidence=round(hit.confidence, 3),
     )
 
 

@@ -17,6 +17,8 @@ from coach.scoring.metadata import CallMetadata
 from coach.transcript import Transcript
 
 Status = Literal["violation", "missing", "suspected"]
+# Which kind of evidence produced a finding (the public ``detector`` key).
+DetectorKind = Literal["pattern", "model", "metadata", "sequence"]
 LEXICON_REF = "@"
 # A semantic hit must beat the closest compliant example by this much, so a sentence that
 # looks like both a threat and its denial is not called a threat.
@@ -62,6 +64,8 @@ class Hit:
     turn: int | None = None
     span: tuple[int, int] | None = None
     note: str = ""
+    detector: DetectorKind = "pattern"
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,14 @@ from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from coach.scoring.compliance.context import CallContext, Hit, Status, TurnView, Verdict
+from coach.scoring.compliance.context import (
+    CallContext,
+    DetectorKind,
+    Hit,
+    Status,
+    TurnView,
+    Verdict,
+)
 from coach.scoring.compliance.detector_base import (
     ClockTime,
     Detector,
@@ -51,10 +58,11 @@ class Phrase(Detector):
             return Verdict()
         status: Status = self.status
         note = ""
+        kind: DetectorKind = "pattern"
         if state == "unknown" and self.confirm:
-            status, note = "suspected", self.confirm.unknown_note()
+            status, note, kind = "suspected", self.confirm.unknown_note(), "metadata"
         hits = [
-            Hit(status, hit.turn, hit.span, " ".join(filter(None, (hit.note, note))))
+            Hit(status, hit.turn, hit.span, " ".join(filter(None, (hit.note, note))), kind)
             for turn in ctx.agent_turns()
             if (hit := self._turn_hit(ctx, turn, negatives))
         ]
@@ -137,7 +145,9 @@ class RequiredDisclosure(Detector):
         if self.confirm.when_missing == "not_assessable":
             return Verdict(unassessable=self.confirm.unassessable_reason())
         note = f"Owed only in some cases. {self.confirm.unknown_note()}"
-        hits = tuple(Hit("suspected", h.turn, h.span, f"{h.note} {note}") for h in verdict.hits)
+        hits = tuple(
+            Hit("suspected", h.turn, h.span, f"{h.note} {note}", "metadata") for h in verdict.hits
+        )
         return Verdict(hits=hits, satisfied_by=verdict.satisfied_by)
 
     def _judge(self, ctx: CallContext, agent: list[TurnView], concepts: list[Concept]) -> Verdict:
@@ -150,7 +160,9 @@ class RequiredDisclosure(Detector):
         deadline = self._deadline(ctx, agent)
         if deadline is not None and done_at > deadline:
             note = f"It came only at turn {done_at}, after the deadline (turn {deadline})."
-            return Verdict(hits=(Hit("missing", note=note),), satisfied_by=satisfied)
+            return Verdict(
+                hits=(Hit("missing", note=note, detector="sequence"),), satisfied_by=satisfied
+            )
         return Verdict(satisfied_by=satisfied)
 
     def _concepts_met(
@@ -185,14 +197,17 @@ class RequiredDisclosure(Detector):
         if not partial:
             if self.may_be_given_elsewhere:
                 note = f"It was never said in this call. {self.may_be_given_elsewhere}"
-                return Verdict(hits=(Hit("suspected", note=note),))
-            return Verdict(hits=(Hit("missing", note="It was never said in this call."),))
+                return Verdict(hits=(Hit("suspected", note=note, detector="sequence"),))
+            never = "It was never said in this call."
+            return Verdict(hits=(Hit("missing", note=never, detector="sequence"),))
         note = (
             "The follow-up form was said; if this was the first call, the rest was not. "
             "Needs call metadata call_type to confirm."
         )
         satisfied = tuple(sorted({met[i] for i in core}))
-        return Verdict(hits=(Hit("suspected", note=note),), satisfied_by=satisfied)
+        return Verdict(
+            hits=(Hit("suspected", note=note, detector="sequence"),), satisfied_by=satisfied
+        )
 
     def _not_owed(self, ctx: CallContext) -> bool:
         """True when the answerer is not the consumer (a third party is owed no disclosure)."""
@@ -232,7 +247,7 @@ class VerificationSequence(Detector):
                 hit = evidence(ctx, turn, self.disclosure)
                 if hit:
                     note = "The debt was revealed before the person confirmed their identity."
-                    return Verdict(hits=(Hit("violation", hit.turn, hit.span, note),))
+                    return Verdict(hits=(Hit("violation", hit.turn, hit.span, note, "sequence"),))
                 asked = asked or ctx.search(turn, self.request) is not None
             elif (
                 asked
@@ -297,13 +312,13 @@ class TriggerResponse(Detector):
             hit = evidence(ctx, turn, self.forbidden, after=skip)
             if hit:
                 note = f"The debtor's words {where} called for a different response."
-                hits.append(Hit(self.status, hit.turn, hit.span, note))
+                hits.append(Hit(self.status, hit.turn, hit.span, note, "sequence"))
         satisfied: tuple[int, ...] = ()
         if self.required or self.required_exemplars:
             answer = next((t.index for t in after if self._answers(ctx, t)), None)
             if answer is None:
                 note = f"No appropriate response followed the debtor's words {where}."
-                hits.append(Hit("missing", note=note))
+                hits.append(Hit("missing", note=note, detector="sequence"))
             else:
                 satisfied = (answer,)
         return Verdict(hits=tuple(hits), satisfied_by=satisfied)
@@ -352,9 +367,11 @@ class _MetadataCheck(Detector):
             if hint is None:
                 return Verdict(unassessable=f"needs call metadata {self.needs}")
             note = f"Suspected from the agent's words; call metadata {self.needs} would confirm."
-            return Verdict(hits=(Hit("suspected", hint.turn, hint.span, note),))
+            return Verdict(hits=(Hit("suspected", hint.turn, hint.span, note, "metadata"),))
         problem = self.breach(ctx.metadata)
-        return Verdict(hits=(Hit("violation", note=problem),)) if problem else Verdict()
+        if not problem:
+            return Verdict()
+        return Verdict(hits=(Hit("violation", note=problem, detector="metadata"),))
 
     @abstractmethod
     def breach(self, metadata: CallMetadata) -> str | None:

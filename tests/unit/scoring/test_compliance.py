@@ -117,6 +117,7 @@ def test_definite_garnishment_threat_is_violation(packs):
     line = "agent: We will garnish your wages starting next week."
     [finding] = findings_for(assess(packs, "US", *US_OPENING, line), GARNISH)
     assert finding.status == "violation"
+    assert (finding.detector, finding.confidence) == ("pattern", 1.0)
 
 
 def test_garnishment_mention_without_judgment_metadata_is_suspected(packs):
@@ -124,6 +125,7 @@ def test_garnishment_mention_without_judgment_metadata_is_suspected(packs):
     [finding] = findings_for(assess(packs, "US", *US_OPENING, line), GARNISH)
     assert finding.status == "suspected"
     assert "judgment_exists" in finding.explanation
+    assert finding.detector == "metadata"  # a pattern hit downgraded for want of metadata
 
 
 def test_garnishment_with_a_judgment_is_not_flagged(packs):
@@ -157,6 +159,7 @@ def test_mini_miranda_missing_on_initial_call(packs):
     [finding] = findings_for(result, MIRANDA)
     assert finding.status == "missing"
     assert finding.turn is None and finding.quote == ""
+    assert finding.detector == "sequence"
 
 
 def test_mini_miranda_given_late_is_missing(packs):
@@ -287,6 +290,7 @@ def test_debt_disclosed_before_right_party_verification(packs):
     [finding] = findings_for(result, rule)
     assert finding.turn == 0
     assert "past due balance" in finding.quote
+    assert finding.detector == "sequence"
 
 
 def test_verified_before_disclosure_is_compliant(packs):
@@ -388,6 +392,7 @@ def test_call_hours_violation_at_2230_local(packs):
     assert finding.status == "violation"
     assert finding.turn is None
     assert "22:30" in finding.explanation
+    assert (finding.detector, finding.confidence) == ("metadata", 1.0)
 
 
 def test_india_call_hours_end_at_1900(packs):
@@ -464,6 +469,8 @@ def test_finding_json_matches_the_public_contract(packs):
         "severity",
         "suggestion",
         "explanation",
+        "detector",
+        "confidence",
     }
     assert data["turns"][2]["satisfies"] == [
         MIRANDA,

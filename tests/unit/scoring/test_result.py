@@ -74,6 +74,8 @@ FINDING = Finding(
     severity="critical",
     suggestion="don't",
     explanation="a threat",
+    detector="pattern",
+    confidence=1.0,
 )
 
 

@@ -1,0 +1,109 @@
+"""Learned rule detectors: one binary head per rule, trained on the labelled rule lines.
+
+Patterns are precise but blind to new wording; a head over the sentence embedding plus word
+TF-IDF (:mod:`coach.nlp.heads`) generalises across writers. Each head sees its rule's positive
+lines against every other line of the jurisdiction (near-misses and other rules' lines), so it
+learns the rule, not "sounds like a collector". Heads are cached and versioned like the tone
+head; the same data and encoder give the same probabilities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from coach.corpus import LabelledText, RuleLines
+from coach.nlp.encoder import TextEncoder
+from coach.nlp.heads import ClassifierHead
+
+POSITIVE, NEGATIVE = "positive", "negative"
+# The probe's setting: the word block at full weight beside the embedding.
+RULE_LEXICAL_WEIGHT = 1.0
+# A rule whose positives mostly answer a debtor turn (cease, dispute, attorney, ...) only
+# fires when an earlier debtor turn plausibly asked for it.
+ANSWERS_DEBTOR_SHARE = 0.5
+
+
+def rule_examples(lines: Iterable[RuleLines], rule: str) -> list[LabelledText]:
+    """The rule's positives against every other line of the same files (as given)."""
+    return [
+        LabelledText(
+            line.text, POSITIVE if line.rule == rule and line.label == POSITIVE else NEGATIVE
+        )
+        for group in lines
+        for line in group.lines
+    ]
+
+
+def rules_with_positives(lines: Iterable[RuleLines]) -> list[str]:
+    """Rules that have at least one positive line, sorted (one head each)."""
+    return sorted({ln.rule for group in lines for ln in group.lines if ln.label == POSITIVE})
+
+
+def debtor_triggers(lines: Iterable[RuleLines], rule: str) -> tuple[str, ...]:
+    """The debtor turns the rule's positives answer, when most of them answer one, else ()."""
+    positives = [ln for g in lines for ln in g.lines if ln.rule == rule and ln.label == POSITIVE]
+    answered = sorted({ln.debtor_before for ln in positives if ln.debtor_before})
+    if not positives or len(answered) / len(positives) < ANSWERS_DEBTOR_SHARE:
+        return ()
+    return tuple(answered)
+
+
+@dataclass(frozen=True)
+class RuleHead:
+    """One rule's head and, for a rule that answers the debtor, its debtor triggers."""
+
+    rule: str
+    head: ClassifierHead
+    triggers: tuple[str, ...] = ()
+
+    @property
+    def answers_debtor(self) -> bool:
+        return bool(self.triggers)
+
+
+class JurisdictionRuleModel:
+    """The heads of one jurisdiction: texts in, each rule's probability out."""
+
+    def __init__(self, encoder: TextEncoder, heads: Sequence[RuleHead]) -> None:
+        self.encoder = encoder
+        self.heads = {h.rule: h for h in heads}
+        self._trigger_rows: dict[str, np.ndarray] = {}
+
+    def rule_probabilities(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Per rule, the probability that each text is a positive line for it."""
+        if not texts:
+            return {rule: np.zeros(0) for rule in self.heads}
+        embeddings = self.encoder.encode(texts)
+        return {rule: self._positive(h.head, embeddings, texts) for rule, h in self.heads.items()}
+
+    def trigger_similarity(self, rule: str, texts: Sequence[str]) -> np.ndarray:
+        """Per text, the highest cosine to the rule's training debtor turns (0 without any)."""
+        head = self.heads.get(rule)
+        if head is None or not head.triggers or not texts:
+            return np.zeros(len(texts))
+        if rule not in self._trigger_rows:
+            self._trigger_rows[rule] = _unit(self.encoder.encode(head.triggers))
+        return np.asarray((_unit(self.encoder.encode(texts)) @ self._trigger_rows[rule].T).max(1))
+
+    @staticmethod
+    def _positive(head: ClassifierHead, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        column = head.classes.index(POSITIVE)
+        return np.asarray(head.predict_proba_embeddings(embeddings, texts)[:, column])
+
+
+@dataclass(frozen=True)
+class RuleModels:
+    """The learned rule heads of every jurisdiction that has rule lines."""
+
+    by_jurisdiction: Mapping[str, JurisdictionRuleModel]
+
+    def get(self, jurisdiction: str) -> JurisdictionRuleModel | None:
+        return self.by_jurisdiction.get(jurisdiction)
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms == 0, 1.0, norms)

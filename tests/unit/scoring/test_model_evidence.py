@@ -1,0 +1,116 @@
+"""How learned rule probabilities join the pattern verdicts: thresholds, gates, disclosures.
+
+The probabilities are fixed by hand (no trained head), so these pin the combination logic,
+not any model's quality.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from coach.scoring.compliance.assess import ComplianceResult, Finding, assess_compliance
+from coach.scoring.compliance.learned import JurisdictionRuleModel, RuleHead
+from coach.scoring.compliance.model_evidence import (
+    SUSPECTED_THRESHOLD,
+    VIOLATION_THRESHOLD,
+    CallProbabilities,
+)
+from tests.content import repo_packs
+from tests.fakes import FakeEncoder
+from tests.transcripts import call
+
+ARREST = "US-FDCPA-1692e4-THREAT-ARREST"
+GARNISH = "US-FDCPA-1692e4-THREAT-GARNISH-SEIZE"
+CEASE = "US-FDCPA-1692cc-CEASE-COMMUNICATION"
+RECORDING = "US-GEN-CALL-RECORDING-DISCLOSURE"
+HIGH, MIDDLE, LOW = VIOLATION_THRESHOLD + 0.05, SUSPECTED_THRESHOLD + 0.05, 0.01
+
+
+@pytest.fixture(scope="module")
+def packs():
+    return repo_packs()
+
+
+class FixedModel(JurisdictionRuleModel):
+    """Heads replaced by fixed probabilities per rule, one value per agent turn."""
+
+    def __init__(self, fixed: dict[str, list[float]], triggers: dict[str, tuple[str, ...]]):
+        heads = [RuleHead(rule, None, triggers.get(rule, ())) for rule in fixed]  # type: ignore[arg-type]
+        super().__init__(FakeEncoder(), heads)
+        self.fixed = fixed
+
+    def rule_probabilities(self, texts: Any) -> dict[str, np.ndarray]:
+        return {rule: np.asarray(values[: len(texts)]) for rule, values in self.fixed.items()}
+
+
+def judge(packs, lines, fixed, triggers=None, metadata=None) -> ComplianceResult:
+    model = FixedModel(fixed, triggers or {})
+    return assess_compliance(call(*lines), "US", packs, metadata, None, model)
+
+
+def model_findings(result: ComplianceResult, rule: str) -> list[Finding]:
+    return [f for f in result.findings if f.rule_id == rule and f.detector == "model"]
+
+
+def test_a_probable_breach_the_patterns_missed_is_a_model_violation(packs):
+    line = "agent: Folks who ignore us tend to end up in a cell, just saying."
+    [finding] = model_findings(judge(packs, [line], {ARREST: [HIGH]}), ARREST)
+    assert (finding.status, finding.turn) == ("violation", 0)
+    assert finding.confidence == pytest.approx(HIGH)
+    assert finding.quote == line.removeprefix("agent: ")
+    assert "model" in finding.explanation
+
+
+def test_between_the_thresholds_is_suspected_and_below_is_nothing(packs):
+    lines = ["agent: Things could get serious.", "agent: Thanks for your time."]
+    result = judge(packs, lines, {ARREST: [MIDDLE, LOW]})
+    assert [(f.status, f.turn) for f in model_findings(result, ARREST)] == [("suspected", 0)]
+
+
+def test_a_turn_the_patterns_judged_gets_no_second_finding(packs):
+    line = "agent: You'll go to jail if you don't pay."
+    findings = [f for f in judge(packs, [line], {ARREST: [HIGH]}).findings if f.rule_id == ARREST]
+    assert [(f.detector, f.status) for f in findings] == [("pattern", "violation")]
+
+
+def test_metadata_conditions_still_hold_for_model_findings(packs):
+    line = "agent: We'll be taking it out of your pay packet soon."
+    unknown = model_findings(judge(packs, [line], {GARNISH: [HIGH]}), GARNISH)
+    assert [f.status for f in unknown] == ["suspected"]
+    judged = judge(packs, [line], {GARNISH: [HIGH]}, metadata={"judgment_exists": True})
+    assert model_findings(judged, GARNISH) == []
+
+
+def test_a_rule_answering_the_debtor_needs_a_plausible_trigger(packs):
+    reply = "agent: Anyway, back to the payment, can we do fifty today?"
+    triggers = {CEASE: ("please stop calling me",)}
+    alone = judge(packs, [reply], {CEASE: [HIGH]}, triggers)
+    assert [f.status for f in model_findings(alone, CEASE)] == ["suspected"]
+    by_pattern = judge(
+        packs, ["debtor: Please stop calling me about this.", reply], {CEASE: [HIGH]}
+    )
+    assert [f.status for f in model_findings(by_pattern, CEASE)] == ["violation"]
+    # Words like the rule's training debtor turns count too (FakeEncoder: shared words).
+    said = "debtor: I would rather you never rang this number again."
+    similar = {CEASE: ("I would rather you never rang this number again",)}
+    by_meaning = judge(packs, [said, reply], {CEASE: [HIGH]}, similar)
+    assert [f.status for f in model_findings(by_meaning, CEASE)] == ["violation"]
+
+
+def test_a_disclosure_the_head_hears_is_satisfied(packs):
+    lines = ["agent: Hi, this line's being taped for training, okay?"]
+    metadata = {"consumer_state": "CA"}
+    without = judge(packs, lines, {RECORDING: [LOW]}, metadata=metadata)
+    assert any(f.rule_id == RECORDING for f in without.findings)
+    heard = judge(packs, lines, {RECORDING: [HIGH]}, metadata=metadata)
+    assert not any(f.rule_id == RECORDING for f in heard.findings)
+    assert RECORDING in heard.satisfies[0]
+
+
+def test_probabilities_run_once_over_agent_turns_with_words():
+    model = FixedModel({ARREST: [0.2, 0.3]}, {})
+    probabilities = CallProbabilities.of(model, call("agent: Hi.", "debtor: Hey.", "agent: ..."))
+    assert probabilities.agent == (0,)
