@@ -3,8 +3,9 @@
 from flask import Flask
 
 from coach.extensions import db
-from coach.models import Organisation, Role, User
+from coach.models import User
 from coach.services import access, accounts
+from tests import records
 
 
 def test_record_visibility_per_role(app: Flask, people) -> None:
@@ -25,16 +26,7 @@ def test_record_visibility_per_role(app: Flask, people) -> None:
 
 def test_other_organisations_are_invisible_even_to_admins(app: Flask, people) -> None:
     with app.app_context():
-        other = Organisation(name="Other Agency")
-        db.session.add(other)
-        db.session.commit()
-        outsider = accounts.create_user(
-            None,
-            organisation_id=other.id,
-            email="out@other.example.org",
-            name="Out Sider",
-            roles=[Role.TRAINEE],
-        ).user
+        outsider = db.session.get(User, records.other_organisation_trainee().user_id)
         admin = db.session.get(User, people["admin"].user_id)
         assert not access.may_view_user_records(admin, outsider)
         assert outsider.id not in {u.id for u in accounts.list_users(admin)}
