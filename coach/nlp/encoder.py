@@ -83,7 +83,9 @@ class SentenceEncoder:
 
     def _remember(self, text: str, vector: np.ndarray | None) -> None:
         if vector is None:
-            self._cache.move_to_end(text)
+            # A batch larger than the cache may already have pushed this text out.
+            if text in self._cache:
+                self._cache.move_to_end(text)
             return
         self._cache[text] = vector
         while len(self._cache) > self._cache_size:

@@ -66,6 +66,14 @@ def test_cache_is_bounded_and_keeps_recent_texts() -> None:
     np.testing.assert_allclose(small.encode(["one"])[0], first, atol=1e-6)
 
 
+def test_a_batch_larger_than_the_cache_keeps_its_rows(encoder: SentenceEncoder) -> None:
+    small = SentenceEncoder(default_model_path(), model_id="test", cache_size=2)
+    small.encode(["pay today"])
+    # "pay today" is cached, then pushed out by the fresh texts before it is reached.
+    texts = ["a balance", "a callback", "a dispute", "pay today"]
+    assert np.allclose(small.encode(texts), encoder.encode(texts), atol=1e-5)
+
+
 def test_any_local_folder_loads_with_an_id_naming_its_path() -> None:
     local = load_default_encoder(default_model_path())
     assert local.model_id == f"local:{default_model_path()}"
