@@ -9,6 +9,12 @@ A head may also read the words themselves: with ``lexical_weight`` > 0, word uni
 TF-IDF features (scaled by that weight) sit next to the embedding in one logistic regression.
 Sentence embeddings blur small words that decide a class ("nobody will arrest you" embeds next
 to "the police will arrest you"); the lexical block gives the regression those words back.
+
+A head may judge several texts together (``fields`` > 1): an agent reply *given* the debtor
+turn it answers, or a call's closing turns. Each example's text is then its fields joined by
+:data:`FIELD_SEPARATOR`; each field is embedded on its own (one embedding of a joined text
+would blur who said what), the first two fields' element-wise product and cosine say how the
+reply relates to what it answers, and each field gets its own word block.
 """
 
 from __future__ import annotations
@@ -32,14 +38,47 @@ _TRAINING_SETTINGS = {
     "estimator": "LogisticRegression",
     "C": 8.0,
     "class_weight": "balanced",
-    "format": 2,
+    "format": 3,
 }
+FIELD_SEPARATOR = "\x1f"
 # The lexical block: word uni/bigrams seen in at least two training texts, sublinear tf.
 _LEXICAL_SETTINGS = {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True}
 
 
+def join_fields(*fields: str) -> str:
+    """One example text for a head that judges several texts together."""
+    if any(FIELD_SEPARATOR in field for field in fields):
+        raise ValueError("a field may not contain the field separator")
+    return FIELD_SEPARATOR.join(fields)
+
+
+def split_fields(texts: Sequence[str], fields: int) -> list[list[str]]:
+    """The columns of ``texts`` joined by :func:`join_fields`, one list per field."""
+    rows = [text.split(FIELD_SEPARATOR) for text in texts]
+    if any(len(row) != fields for row in rows):
+        raise ValueError(f"each text must hold {fields} fields joined by FIELD_SEPARATOR")
+    return [[row[i] for row in rows] for i in range(fields)]
+
+
+def embed_fields(encoder: TextEncoder, texts: Sequence[str], fields: int = 1) -> np.ndarray:
+    """The embedding block of a head's features (see the module docstring)."""
+    if fields == 1:
+        return encoder.encode(texts)
+    columns = split_fields(texts, fields)
+    flat = encoder.encode([text for column in columns for text in column])
+    blocks = [flat[i * len(texts) : (i + 1) * len(texts)] for i in range(fields)]
+    first, second = _unit(blocks[0]), _unit(blocks[1])
+    cosine = (first * second).sum(axis=1, keepdims=True)
+    return np.hstack([*blocks, first * second, cosine])
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms == 0, 1.0, norms)
+
+
 def head_version(
-    examples: Sequence[LabelledText], model_id: str, lexical_weight: float = 0.0
+    examples: Sequence[LabelledText], model_id: str, lexical_weight: float = 0.0, fields: int = 1
 ) -> str:
     """SHA-256 over the examples (order-independent), encoder id, scikit-learn and settings."""
     digest = hashlib.sha256()
@@ -48,6 +87,8 @@ def head_version(
     header: list[Any] = [model_id, sklearn_version, _TRAINING_SETTINGS]
     if lexical_weight:
         header.append({"lexical_weight": lexical_weight, **_LEXICAL_SETTINGS})
+    if fields > 1:
+        header.append({"fields": fields})
     digest.update(json.dumps(header, sort_keys=True).encode())
     for text, label in sorted((e.text, e.label) for e in examples):
         digest.update(json.dumps([text, label]).encode())
@@ -70,7 +111,8 @@ class ClassifierHead:
         """Probabilities, shape ``(len(texts), len(self.classes))``, columns in class order."""
         if not texts:
             return np.zeros((0, len(self.classes)))
-        return self.predict_proba_embeddings(self.encoder.encode(texts), texts)
+        fields = self._estimator.fields
+        return self.predict_proba_embeddings(embed_fields(self.encoder, texts, fields), texts)
 
     def predict_proba_embeddings(
         self, embeddings: np.ndarray, texts: Sequence[str] | None = None
@@ -85,11 +127,12 @@ class ClassifierHead:
 class HeadEstimator:
     """Logistic regression over an embedding, optionally beside a scaled word TF-IDF block."""
 
-    def __init__(self, lexical_weight: float = 0.0) -> None:
+    def __init__(self, lexical_weight: float = 0.0, fields: int = 1) -> None:
         from sklearn.linear_model import LogisticRegression
 
         self.lexical_weight = lexical_weight
-        self.vectorizer: Any = None
+        self.fields = fields
+        self.vectorizers: list[Any] = []
         self.regression = LogisticRegression(
             C=_TRAINING_SETTINGS["C"],
             class_weight=_TRAINING_SETTINGS["class_weight"],
@@ -106,7 +149,10 @@ class HeadEstimator:
         if self.lexical_weight:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
-            self.vectorizer = TfidfVectorizer(**_LEXICAL_SETTINGS).fit(texts)
+            self.vectorizers = [
+                TfidfVectorizer(**_LEXICAL_SETTINGS).fit(column)
+                for column in split_fields(texts, self.fields)
+            ]
         self.regression.fit(self._features(embeddings, texts), list(labels))
         return self
 
@@ -114,14 +160,18 @@ class HeadEstimator:
         return self.regression.predict_proba(self._features(embeddings, texts))
 
     def _features(self, embeddings: np.ndarray, texts: Sequence[str] | None) -> Any:
-        if self.vectorizer is None:
+        if not self.vectorizers:
             return embeddings
         if texts is None or len(texts) != len(embeddings):
             raise ValueError("a lexical head needs the texts beside their embeddings")
         from scipy.sparse import csr_matrix, hstack
 
-        words = self.vectorizer.transform(texts) * self.lexical_weight
-        return hstack([csr_matrix(embeddings), words]).tocsr()
+        columns = split_fields(texts, self.fields)
+        words = [
+            vectorizer.transform(column) * self.lexical_weight
+            for vectorizer, column in zip(self.vectorizers, columns, strict=True)
+        ]
+        return hstack([csr_matrix(embeddings), *words]).tocsr()
 
 
 def fit_estimator(
@@ -129,11 +179,12 @@ def fit_estimator(
     labels: Sequence[str],
     texts: Sequence[str] | None = None,
     lexical_weight: float = 0.0,
+    fields: int = 1,
 ) -> HeadEstimator:
     """Fit the head's estimator with the versioned settings (used by training and benches)."""
     if lexical_weight and texts is None:
         raise ValueError("a lexical head needs the training texts")
-    return HeadEstimator(lexical_weight).fit(embeddings, texts or [], labels)
+    return HeadEstimator(lexical_weight, fields).fit(embeddings, texts or [], labels)
 
 
 def train_head(
@@ -141,6 +192,7 @@ def train_head(
     encoder: TextEncoder,
     classes: Sequence[str] | None = None,
     lexical_weight: float = 0.0,
+    fields: int = 1,
 ) -> ClassifierHead:
     """Train a head; with ``classes`` given, every example must use one and each must occur."""
     labels = sorted({e.label for e in examples})
@@ -149,10 +201,9 @@ def train_head(
     # Sorted input makes the fit independent of file and line order, like the version hash.
     ordered = sorted(examples, key=lambda e: (e.label, e.text))
     texts = [e.text for e in ordered]
-    estimator = fit_estimator(
-        encoder.encode(texts), [e.label for e in ordered], texts, lexical_weight
-    )
-    version = head_version(examples, encoder.model_id, lexical_weight)
+    embeddings = embed_fields(encoder, texts, fields)
+    estimator = fit_estimator(embeddings, [e.label for e in ordered], texts, lexical_weight, fields)
+    version = head_version(examples, encoder.model_id, lexical_weight, fields)
     return ClassifierHead(encoder, estimator, tuple(estimator.classes_), version)
 
 
@@ -163,19 +214,21 @@ def load_or_train_head(
     cache_dir: Path,
     classes: Sequence[str] | None = None,
     lexical_weight: float = 0.0,
+    fields: int = 1,
 ) -> ClassifierHead:
     """The head for ``name`` from ``cache_dir`` when its version matches, else train and save.
 
-    ``lexical_weight`` > 0 adds the word TF-IDF block (see the module docstring).
+    ``lexical_weight`` > 0 adds the word TF-IDF block, ``fields`` > 1 judges texts joined by
+    :func:`join_fields` together (see the module docstring).
     """
     if not examples:
         raise ValueError(f"no training examples for head {name!r}")
-    version = head_version(examples, encoder.model_id, lexical_weight)
+    version = head_version(examples, encoder.model_id, lexical_weight, fields)
     path = Path(cache_dir) / f"{name}-{version[:16]}.pkl"
     cached = _read_cached(path, version, encoder)
     if cached is not None:
         return cached
-    head = train_head(examples, encoder, classes, lexical_weight)
+    head = train_head(examples, encoder, classes, lexical_weight, fields)
     _write_cached(path, head)
     return head
 
