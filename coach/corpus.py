@@ -84,3 +84,31 @@ class RuleLines:
     writer: str
     jurisdiction: str
     lines: tuple[RuleLine, ...]
+
+
+@dataclass(frozen=True)
+class ListeningPair:
+    """A debtor turn and the agent's next reply, flagged for active listening and empathy
+    (see ``content/listening/README.md`` for what each flag means)."""
+
+    debtor: str
+    agent: str
+    active_listening: bool
+    empathy: bool
+
+
+@dataclass(frozen=True)
+class OutcomeCall:
+    """A short call as (speaker, text) turns and the state it ends in."""
+
+    turns: tuple[tuple[str, str], ...]
+    outcome: str
+
+
+@dataclass(frozen=True)
+class WriterCorpus:
+    """One writer's file of pairs or calls (``listening/<writer>.jsonl``,
+    ``outcomes/<writer>.jsonl``); the writer is kept so figures can leave one writer out."""
+
+    writer: str
+    items: tuple[ListeningPair, ...] | tuple[OutcomeCall, ...]

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from coach.catalog.conversations import load_listening_pairs, load_outcome_calls
 from coach.catalog.corpora import corpus_loader
 from coach.catalog.errors import ContentError, located, validation_messages
 from coach.catalog.rule_lines import check_rule_lines, load_rule_lines
@@ -23,6 +24,8 @@ SKILLS = "skills"
 TONE = "tone"
 DEBTOR_AFFECT = "debtor_affect"
 RULE_LINES = "rule_lines"
+LISTENING_PAIRS = "listening_pairs"
+OUTCOME_CALLS = "outcome_calls"
 
 Load = Callable[[Path, str], Any]
 # A value's id and the version its file declares (None: the file declares none).
@@ -180,4 +183,6 @@ CONTENT_KINDS: tuple[ContentKind, ...] = (
         load=load_rule_lines,
         check=check_rule_lines,
     ),
+    ContentKind(name=LISTENING_PAIRS, pattern="listening/*.jsonl", load=load_listening_pairs),
+    ContentKind(name=OUTCOME_CALLS, pattern="outcomes/*.jsonl", load=load_outcome_calls),
 )

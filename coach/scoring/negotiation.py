@@ -46,6 +46,7 @@ Stage = Literal[
 ]
 Outcome = Literal["promise_to_pay", "payment_plan", "dispute", "refusal", "callback", "none"]
 STAGES: tuple[Stage, ...] = get_args(Stage)
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 # Greetings and self-identification only count near the start of the call.
 OPENING_TURNS = 3
 
