@@ -18,14 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
-from coach.catalog.kinds import DEBTOR_AFFECT, RULE_LINES, TONE
+from coach.catalog.kinds import DEBTOR_AFFECT, LISTENING_PAIRS, OUTCOME_CALLS, RULE_LINES, TONE
 from coach.speech.transcriber import AsrSettings, Transcriber, default_cpu_threads
 
 if TYPE_CHECKING:
     from coach.catalog import Catalog
-    from coach.corpus import RuleLines
+    from coach.corpus import RuleLines, WriterCorpus
     from coach.nlp.encoder import TextEncoder
     from coach.scoring.compliance.learned import RuleModels
+    from coach.scoring.moments import MomentHeads
+    from coach.scoring.outcome_model import OutcomeHead
     from coach.scoring.pipeline import ScoringModels
     from coach.scoring.tone import DebtorAffect, ToneClassifier
 
@@ -200,6 +202,10 @@ def load_scoring_models(
             cached_matcher(pack.digest, encoder, pack.exemplar_texts(), cache_dir)
     report("rule models")
     rules = rule_models(catalog.get(RULE_LINES), encoder, cache_dir)
+    report("listening heads")
+    moments = moment_heads(catalog.get(LISTENING_PAIRS), encoder, cache_dir)
+    report("outcome head")
+    outcome = outcome_head(catalog.get(OUTCOME_CALLS), encoder, cache_dir)
     return ScoringModels(
         encoder=encoder,
         tone=tone,
@@ -207,6 +213,8 @@ def load_scoring_models(
         packs=packs,
         scorecards={card.id: card for card in catalog.get("scorecards")},
         rules=rules,
+        moments=moments,
+        outcome=outcome,
     )
 
 
@@ -278,6 +286,66 @@ def rule_models(
         ]
         models[jurisdiction] = JurisdictionRuleModel(encoder, heads)
     return RuleModels(models)
+
+
+def moment_heads(
+    corpora: Sequence[WriterCorpus], encoder: TextEncoder, cache_dir: Path
+) -> MomentHeads | None:
+    """The active-listening and empathy heads, trained on ``listening/*.jsonl`` (or read from
+    ``cache_dir``); ``None`` without any pairs (cue phrases judge alone)."""
+    from coach.nlp.heads import load_or_train_head
+    from coach.scoring.moments import (
+        MOMENT_FIELDS,
+        MOMENT_LEXICAL_WEIGHT,
+        NO,
+        YES,
+        MomentHeads,
+        moment_examples,
+    )
+
+    if not any(corpus.items for corpus in corpora):
+        return None
+    heads = {
+        flag: load_or_train_head(
+            f"moment-{flag}",
+            moment_examples(corpora, flag),
+            encoder,
+            cache_dir,
+            classes=(NO, YES),
+            lexical_weight=MOMENT_LEXICAL_WEIGHT,
+            fields=MOMENT_FIELDS,
+        )
+        for flag in ("active_listening", "empathy")
+    }
+    return MomentHeads(**heads)
+
+
+def outcome_head(
+    corpora: Sequence[WriterCorpus], encoder: TextEncoder, cache_dir: Path
+) -> OutcomeHead | None:
+    """The call-outcome head, trained on ``outcomes/*.jsonl`` (or read from ``cache_dir``);
+    ``None`` without any calls (the negotiation cues decide alone)."""
+    from coach.nlp.heads import load_or_train_head
+    from coach.scoring.negotiation import OUTCOMES
+    from coach.scoring.outcome_model import (
+        OUTCOME_FIELDS,
+        OUTCOME_LEXICAL_WEIGHT,
+        OutcomeHead,
+        outcome_examples,
+    )
+
+    if not any(corpus.items for corpus in corpora):
+        return None
+    head = load_or_train_head(
+        "outcome",
+        outcome_examples(corpora),
+        encoder,
+        cache_dir,
+        classes=OUTCOMES,
+        lexical_weight=OUTCOME_LEXICAL_WEIGHT,
+        fields=OUTCOME_FIELDS,
+    )
+    return OutcomeHead(head)
 
 
 def build_engines(app: Flask) -> Engines:

@@ -4,6 +4,11 @@ Pure: takes a :class:`Transcript` (times optional) and, for paraphrase detection
 :class:`TextEncoder`; returns a frozen :class:`ListeningResult`. Acknowledgements and empathy
 count only when the same breath does not go straight on to a payment demand ("I'm sorry
 about your mum, but can you pay today?" is not listening).
+
+With the learned moment heads (:mod:`coach.scoring.moments`), each agent turn's
+active-listening and empathy flags, and the empathy credits, come from the heads reading the
+reply beside the debtor turn it answers; the cue phrases remain for acknowledgements and as
+the fallback when no heads are loaded.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 
 from coach.nlp.encoder import TextEncoder
 from coach.scoring import turn_timing
+from coach.scoring.moments import MOMENT_THRESHOLD, Moment, MomentHeads
 from coach.scoring.paraphrase import find_paraphrases
 from coach.scoring.questions import questions_in
 from coach.scoring.text_cues import (
@@ -121,8 +127,13 @@ class ListeningResult:
     turn_flags: tuple[TurnFlags, ...]
 
 
-def assess_listening(transcript: Transcript, encoder: TextEncoder | None = None) -> ListeningResult:
-    """Measure how the agent listened; pass an encoder to judge paraphrases semantically."""
+def assess_listening(
+    transcript: Transcript,
+    encoder: TextEncoder | None = None,
+    moments: MomentHeads | None = None,
+) -> ListeningResult:
+    """Measure how the agent listened; pass an encoder to judge paraphrases semantically and
+    the moment heads to judge listening and empathy moments."""
     turns = transcript.turns
     agent_turns = [(i, t) for i, t in enumerate(turns) if t.speaker == "agent"]
     agent_words = sum(turn_timing.word_count(t) for _, t in agent_turns)
@@ -131,14 +142,23 @@ def assess_listening(transcript: Transcript, encoder: TextEncoder | None = None)
     monologue_s, monologue_words = turn_timing.longest_agent_monologue(turns)
     questions = [(i, q) for i, t in agent_turns for q in questions_in(t.text)]
     acknowledgements = _credited(turns, ACKNOWLEDGEMENT)
-    empathy = _credited(turns, EMPATHY)
     paraphrases = find_paraphrases(turns, encoder)
     fillers = tuple(
         TurnEvidence(i, m.group(0))
         for i, t in agent_turns
         for m in FILLER.finditer(cue_text(t.text))
     )
-    listened = {e.turn for e in (*acknowledgements, *paraphrases.evidence, *empathy)}
+    if moments is None:
+        empathy = _credited(turns, EMPATHY)
+        listened = {e.turn for e in (*acknowledgements, *paraphrases.evidence, *empathy)}
+    else:
+        judged = _judged_moments(turns, moments)
+        empathy = tuple(
+            TurnEvidence(i, _empathy_quote(turns[i].text))
+            for i, m in judged.items()
+            if m.empathy >= MOMENT_THRESHOLD
+        )
+        listened = {i for i, m in judged.items() if m.active_listening >= MOMENT_THRESHOLD}
     empathic = {e.turn for e in empathy}
     return ListeningResult(
         talk_to_listen_ratio=turn_timing.talk_to_listen_ratio(turns),
@@ -166,6 +186,26 @@ def assess_listening(transcript: Transcript, encoder: TextEncoder | None = None)
         filler_rate_per_100_words=round(100 * _ratio(len(fillers), agent_words), 2),
         turn_flags=tuple(TurnFlags(i, i in listened, i in empathic) for i in range(len(turns))),
     )
+
+
+def _judged_moments(turns: Sequence[Turn], moments: MomentHeads) -> dict[int, Moment]:
+    """Each agent turn that says something, judged beside the debtor turn before it."""
+    pairs: dict[int, tuple[str, str]] = {}
+    debtor = ""
+    for i, turn in enumerate(turns):
+        if turn.speaker == "debtor":
+            debtor = turn.text
+        elif any(c.isalnum() for c in turn.text):
+            pairs[i] = (debtor, turn.text)
+    return dict(zip(pairs, moments.judge(list(pairs.values())), strict=True))
+
+
+def _empathy_quote(text: str) -> str:
+    """The sentence that carries the empathy when a cue phrase shows which, else the turn."""
+    for sentence in sentences(text):
+        if search(EMPATHY, sentence) or search(ACKNOWLEDGEMENT, sentence):
+            return quote(sentence)
+    return quote(text)
 
 
 def _credited(turns: Sequence[Turn], pattern: re.Pattern[str]) -> tuple[TurnEvidence, ...]:

@@ -17,11 +17,13 @@ import numpy as np
 from coach.nlp.encoder import TextEncoder
 from coach.scoring import evidence
 from coach.scoring.compliance.assess import assess_compliance
-from coach.scoring.compliance.learned import RuleModels
+from coach.scoring.compliance.learned import JurisdictionRuleModel, RuleModels
 from coach.scoring.compliance.rules import JURISDICTIONS, RulePack
 from coach.scoring.listening import assess_listening
 from coach.scoring.metadata import CallMetadata, parse_metadata
+from coach.scoring.moments import MomentHeads
 from coach.scoring.negotiation import assess_negotiation
+from coach.scoring.outcome_model import OutcomeHead, with_learned_outcome
 from coach.scoring.report import CallParts, call_metrics, rounded_trajectory, turn_rows
 from coach.scoring.result import (
     DIMENSIONS,
@@ -64,6 +66,10 @@ class ScoringModels:
     scorecards: Mapping[str, ScorecardDefinition]
     # The learned rule heads (None: patterns only, e.g. a test's hand-made models).
     rules: RuleModels | None = None
+    # The learned listening and empathy heads (None: cue phrases only).
+    moments: MomentHeads | None = None
+    # The learned call-outcome head (None: the negotiation cues decide).
+    outcome: OutcomeHead | None = None
 
 
 def score_transcript(
@@ -118,11 +124,11 @@ def _assess(call: Transcript, code: str, meta: CallMetadata, models: ScoringMode
     debtor = [i for i, t in enumerate(turns) if t.speaker == "debtor" and _has_words(t.text)]
     tones = models.tone.classify([turns[i].text for i in agent]) if agent else []
     agitation = models.debtor_affect.agitation([turns[i].text for i in debtor]) if debtor else []
-    rules = models.rules.get(code) if models.rules is not None else None
+    rules = _rule_model(models, code)
     return CallParts(
         compliance=assess_compliance(call, code, models.packs, meta, models.encoder, rules),
-        listening=assess_listening(call, models.encoder),
-        negotiation=assess_negotiation(call),
+        listening=assess_listening(call, models.encoder, models.moments),
+        negotiation=with_learned_outcome(assess_negotiation(call), call, models.outcome),
         tones=dict(zip(agent, tones, strict=True)),
         agitation=dict(zip(debtor, agitation, strict=True)),
         trajectory=debtor_trajectory(turns, models.debtor_affect),
@@ -191,6 +197,10 @@ def _scorecard(
     )
 
 
+def _rule_model(models: ScoringModels, code: str) -> JurisdictionRuleModel | None:
+    return models.rules.get(code) if models.rules is not None else None
+
+
 def _versions(models: ScoringModels, code: str, card: ScorecardDefinition) -> Versions:
     """Exactly what produced this scorecard, so a stored result can be reproduced."""
     return Versions(
@@ -201,5 +211,8 @@ def _versions(models: ScoringModels, code: str, card: ScorecardDefinition) -> Ve
             encoder=models.encoder.model_id,
             tone_head=models.tone.version[:16],
             debtor_affect_head=models.debtor_affect.head.version[:16],
+            rule_heads=rules.version[:16] if (rules := _rule_model(models, code)) else "",
+            listening_heads=models.moments.versions if models.moments else "",
+            outcome_head=models.outcome.version[:16] if models.outcome else "",
         ),
     )

@@ -156,6 +156,10 @@ class ModelVersions:
     encoder: str
     tone_head: str
     debtor_affect_head: str
+    # The learned heads beside the cues ("" where the engine ran without them).
+    rule_heads: str = ""
+    listening_heads: str = ""
+    outcome_head: str = ""
 
 
 @dataclass(frozen=True)

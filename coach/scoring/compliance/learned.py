@@ -9,6 +9,7 @@ head; the same data and encoder give the same probabilities.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -71,6 +72,12 @@ class JurisdictionRuleModel:
         self.encoder = encoder
         self.heads = {h.rule: h for h in heads}
         self._trigger_rows: dict[str, np.ndarray] = {}
+
+    @property
+    def version(self) -> str:
+        """One digest over every head's version: any retrained head changes it."""
+        joined = "\n".join(f"{rule}:{h.head.version}" for rule, h in sorted(self.heads.items()))
+        return hashlib.sha256(joined.encode()).hexdigest()
 
     def rule_probabilities(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Per rule, the probability that each text is a positive line for it."""

@@ -225,5 +225,8 @@ def test_the_definition_is_named_twice_as_the_contract_has_it() -> None:
             "encoder": "encoder@1",
             "tone_head": "tone123",
             "debtor_affect_head": "affect456",
+            "rule_heads": "",
+            "listening_heads": "",
+            "outcome_head": "",
         },
     }
