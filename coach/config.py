@@ -60,7 +60,13 @@ SETTINGS: dict[str, Setting] = {
     "RESCORES_PER_MINUTE": Setting(6, int, minimum=1),
     "TRANSCRIPT_EDITS_PER_MINUTE": Setting(30, int, minimum=1),
     "ASR_BACKEND": Setting("faster-whisper", choices=("faster-whisper", "openai-whisper")),
+    # Which Whisper, per use: a packaged model by name ("tiny.en", "base") or a model folder's
+    # path. ASR_MODEL, when set, wins for every use; else uploaded and recorded practice calls
+    # use ASR_MODEL_CALLS (accuracy) and spoken role-play replies ASR_MODEL_REPLIES (latency).
+    # Why these defaults: docs/decisions.md, "Whisper per use".
     "ASR_MODEL": Setting(None),
+    "ASR_MODEL_CALLS": Setting("base"),
+    "ASR_MODEL_REPLIES": Setting("tiny.en"),
     "ASR_DEVICE": Setting("cpu", choices=("cpu", "cuda")),
     "ASR_SWAP_CHANNELS": Setting(False, _parse_bool),
     "ASR_BEAM_SIZE": Setting(1, int, minimum=1),
@@ -153,6 +159,8 @@ def _fill_derived(values: dict[str, Any], instance_path: Path) -> None:
         values["DATABASE_URL"] = f"sqlite:///{instance_path / 'coach.sqlite3'}"
     if values["RECORDINGS_DIR"] is None:
         values["RECORDINGS_DIR"] = str(instance_path / "recordings")
+    if values["MODEL_CACHE_DIR"] is None:
+        values["MODEL_CACHE_DIR"] = str(instance_path / "model-cache")
     if values["SECRET_KEY"] is None:
         values["SECRET_KEY"] = _instance_secret(instance_path / "secret_key")
 

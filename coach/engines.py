@@ -14,12 +14,18 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from flask import Flask, current_app
 
 from coach.catalog.kinds import DEBTOR_AFFECT, LISTENING_PAIRS, OUTCOME_CALLS, RULE_LINES, TONE
-from coach.speech.transcriber import AsrSettings, Transcriber, default_cpu_threads
+from coach.speech.model_files import PACKAGED_MODELS
+from coach.speech.transcriber import (
+    AsrSettings,
+    Transcriber,
+    check_model_path,
+    default_cpu_threads,
+)
 
 if TYPE_CHECKING:
     from coach.catalog import Catalog
@@ -32,8 +38,12 @@ if TYPE_CHECKING:
     from coach.scoring.tone import DebtorAffect, ToneClassifier
 
 EXTENSION = "coach.engines"
-# What the doctor checks and jobs wait for, by the name users see.
-ENGINE_NAMES = ("transcriber", "scoring")
+# What the doctor checks and jobs wait for, by the name users see. "transcriber" hears
+# practice calls; "role-play ASR" the trainee's spoken role-play replies.
+ENGINE_NAMES = ("transcriber", "role-play ASR", "scoring")
+# What speech is transcribed for; each use has its own default model (COACH_ASR_MODEL_*).
+AsrUse = Literal["calls", "replies"]
+ASR_USES: tuple[AsrUse, ...] = get_args(AsrUse)
 _REASON_CHARS = 300
 # After a failed load, uses within this many seconds fail at once instead of loading again
 # (a hundred waiting jobs try the engine once, not a hundred times, per sweep).
@@ -52,12 +62,28 @@ def _quiet(_step: str) -> None:
     """The default progress reporter: says nothing."""
 
 
-def asr_settings(config: Mapping[str, Any]) -> AsrSettings:
-    """ASR settings from Coach's config; a bad value raises ValueError naming the key."""
+def asr_model(config: Mapping[str, Any], use: AsrUse = "calls") -> tuple[str, str | None]:
+    """The key that chooses the model for ``use`` and its value (a packaged model's name or
+    a path): ``COACH_ASR_MODEL`` when set, for every use; else the use's own key."""
+    if use not in ASR_USES:
+        raise ValueError(f"no speech recognition use {use!r} (uses: {', '.join(ASR_USES)})")
+    if config["ASR_MODEL"]:
+        return "COACH_ASR_MODEL", config["ASR_MODEL"]
+    key = f"ASR_MODEL_{use.upper()}"
+    return f"COACH_{key}", config[key]
+
+
+def asr_settings(config: Mapping[str, Any], use: AsrUse = "calls") -> AsrSettings:
+    """ASR settings for ``use`` from Coach's config; a bad value raises ValueError naming the
+    key (an unknown model name included)."""
+    key, model = asr_model(config, use)
+    if model is not None and model not in PACKAGED_MODELS:
+        check_model_path(key, model)
     device = config["ASR_DEVICE"]
     return AsrSettings(
         backend=config["ASR_BACKEND"],
-        model=config["ASR_MODEL"],
+        model=model,
+        model_cache_dir=config["MODEL_CACHE_DIR"],
         device=device,
         compute_type="int8" if device == "cpu" else "float16",
         swap_channels=config["ASR_SWAP_CHANNELS"],
@@ -67,10 +93,13 @@ def asr_settings(config: Mapping[str, Any]) -> AsrSettings:
 
 
 class Engines:
-    """The transcriber, the encoder and the scoring models of one app, each loaded once.
+    """The transcribers, the encoder and the scoring models of one app, each loaded once.
 
-    ``transcriber`` and ``encoder`` are factories called on first use (the defaults load the
-    packaged models); scoring models are trained or read from ``cache_dir`` on first use.
+    ``transcriber`` (practice calls), ``reply_transcriber`` (spoken role-play replies; the
+    call transcriber when not given) and ``encoder`` are factories called on first use (the
+    defaults load the packaged models); scoring models are trained or read from
+    ``cache_dir`` on first use. ``asr`` lists the real speech settings whose model files
+    set-up prepares (none for fakes).
     """
 
     def __init__(
@@ -79,11 +108,15 @@ class Engines:
         cache_dir: Path,
         transcriber: Callable[[], Transcriber],
         encoder: Callable[[], TextEncoder],
+        reply_transcriber: Callable[[], Transcriber] | None = None,
+        asr: Sequence[AsrSettings] = (),
     ) -> None:
         self._catalog = catalog
         self._cache_dir = cache_dir
         self._make_transcriber = transcriber
+        self._make_reply_transcriber = reply_transcriber or transcriber
         self._make_encoder = encoder
+        self._asr = tuple(dict.fromkeys(asr))  # one entry per distinct model and settings
         self._lock = threading.RLock()
         self._loaded: dict[str, Any] = {}
         self._problems: dict[str, str] = {}
@@ -96,8 +129,29 @@ class Engines:
         return Engines(self._catalog, self._cache_dir, transcriber, encoder)
 
     def transcriber(self) -> Transcriber:
-        """The speech-to-text engine (its model loads on first use)."""
+        """The speech-to-text engine for practice calls (its model loads on first use)."""
         return self._once("transcriber", self._make_transcriber)
+
+    def reply_transcriber(self) -> Transcriber:
+        """The speech-to-text engine for a trainee's spoken role-play reply: short audio,
+        answered while the trainee waits (COACH_ASR_MODEL_REPLIES)."""
+        return self._once("role-play ASR", self._make_reply_transcriber)
+
+    def prepare_speech(self, report: Callable[[str], None] = _quiet) -> None:
+        """Assemble (or verify by hash) the files of every configured Whisper model now,
+        calling ``report`` with each model's name. Raises ModelFilesError naming the package
+        at fault."""
+        for settings in self._asr:
+            report(settings.model_name)
+            settings.model_path(verify=True)
+
+    def speech_files_problem(self) -> str | None:
+        """None when every configured Whisper model's files are whole, else why not."""
+        try:
+            self.prepare_speech()
+        except Exception as error:  # any failure is the answer here
+            return f"{type(error).__name__}: {error}"[:_REASON_CHARS]
+        return None
 
     def encoder(self) -> TextEncoder:
         """The sentence encoder every semantic part of scoring shares."""
@@ -132,7 +186,11 @@ class Engines:
 
     def check(self, name: str) -> str | None:
         """Load engine ``name`` (one of ENGINE_NAMES) now: None if it works, else why not."""
-        load = {"transcriber": self.transcriber, "scoring": self.scoring_models}[name]
+        load = {
+            "transcriber": self.transcriber,
+            "role-play ASR": self.reply_transcriber,
+            "scoring": self.scoring_models,
+        }[name]
         with self._lock:
             self._failed_at.pop(name, None)  # an operator asking: really try now
         try:
@@ -351,13 +409,15 @@ def outcome_head(
 def build_engines(app: Flask) -> Engines:
     """The real engines for ``app``'s configuration (nothing is loaded yet)."""
     config = app.config["COACH"]
-    settings = asr_settings(config)
+    calls, replies = (asr_settings(config, use) for use in ASR_USES)
     cache_dir = Path(config["MODEL_CACHE_DIR"] or Path(app.instance_path) / "model-cache")
     return Engines(
         catalog=app.extensions["coach.catalog"],
         cache_dir=cache_dir,
-        transcriber=functools.partial(_shared_transcriber, settings),
+        transcriber=functools.partial(_shared_transcriber, calls),
         encoder=functools.partial(_shared_encoder, cache_dir),
+        reply_transcriber=functools.partial(_shared_transcriber, replies),
+        asr=(calls, replies),
     )
 
 

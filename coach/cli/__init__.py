@@ -52,13 +52,29 @@ def content_check(content_dir: Path | None) -> None:
 @coach_group.command("setup")
 @with_appcontext
 def setup_command() -> None:
-    """Apply migrations, seed the demo organisation and prepare the scoring models.
+    """Apply migrations, seed the demo organisation and prepare the speech and scoring models.
 
     Safe to run again: a second run finds the models in the cache and only verifies them.
     """
     upgrade(directory=current_app.extensions["migrate"].directory)
     _seed_demo()
+    _prepare_speech_models()
     _prepare_scoring_models()
+
+
+def _prepare_speech_models() -> None:
+    """Assemble Whisper base into the model cache (or verify it) now, not on the first call."""
+    from coach.engines import engines_of
+    from coach.speech.model_files import ModelFilesError
+
+    click.echo("Preparing speech models:", nl=False)
+    begin = time.perf_counter()
+    try:
+        engines_of().prepare_speech(lambda name: click.echo(f" {name}…", nl=False))
+    except ModelFilesError as error:
+        click.echo("")
+        raise click.ClickException(str(error)) from None
+    click.echo(f" done in {time.perf_counter() - begin:.1f} s")
 
 
 def _prepare_scoring_models() -> None:

@@ -22,12 +22,15 @@ class Check:
 
 
 def diagnose() -> list[Check]:
-    """The database, Redis (rq runner only) and every engine, each loaded or pinged now."""
+    """The database, Redis (rq runner only), the speech models' files and every engine, each
+    loaded or pinged now."""
     checks = [Check("database", _database_problem())]
     runner = job_queue().runner
     if isinstance(runner, RqRunner):
         checks.append(Check("redis", _redis_problem(runner)))
     engines = engines_of(current_app)
+    # Whisper models' files by hash (assembling Whisper base if it is not there yet).
+    checks.append(Check("speech models", engines.speech_files_problem()))
     checks += [Check(name, engines.check(name)) for name in ENGINE_NAMES]
     return checks
 

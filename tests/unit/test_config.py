@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from coach.config import ConfigError, load_config
-from coach.engines import asr_settings
+from coach.engines import ASR_USES, asr_model, asr_settings
+from coach.speech.model_files import BASE_FOLDER, BASE_SIZE, base_path, tiny_en_path
+from coach.speech.transcriber import AsrSettings, WhisperTranscriber
 
 
 def test_defaults_use_sqlite_and_recordings_in_instance(tmp_path: Path) -> None:
@@ -66,3 +68,98 @@ def test_cpu_threads_default_to_every_core_up_to_four(tmp_path: Path) -> None:
 
     assert default.cpu_threads == max(1, min(os.cpu_count() or 1, 4))
     assert pinned.cpu_threads == 1
+
+
+def test_each_use_has_its_own_named_model_by_default(tmp_path: Path) -> None:
+    config = load_config(tmp_path, environ={})
+
+    calls, replies = asr_settings(config, "calls"), asr_settings(config, "replies")
+
+    assert (calls.model, replies.model) == ("base", "tiny.en")
+    assert asr_settings(config) == calls  # practice calls are the default use
+    assert calls.model_cache_dir == str(tmp_path / "model-cache")  # assembled beside the heads
+    assert calls.language == replies.language == "en"  # base is multilingual: never detect
+
+
+def test_each_use_can_name_the_other_model(tmp_path: Path) -> None:
+    environ = {"COACH_ASR_MODEL_CALLS": "tiny.en", "COACH_ASR_MODEL_REPLIES": "base"}
+    config = load_config(tmp_path, environ=environ)
+
+    assert asr_settings(config, "calls").model == "tiny.en"
+    assert asr_settings(config, "replies").model == "base"
+
+
+@pytest.mark.parametrize("named", ["tiny.en", "base"])
+def test_asr_model_names_one_model_for_every_use(tmp_path: Path, named: str) -> None:
+    config = load_config(tmp_path, environ={"COACH_ASR_MODEL": named})
+
+    assert {asr_settings(config, use).model for use in ASR_USES} == {named}
+
+
+def test_an_explicit_model_path_wins_for_every_use_as_before(tmp_path: Path) -> None:
+    folder = tmp_path / "my-whisper"
+    folder.mkdir()
+    environ = {"COACH_ASR_MODEL": str(folder), "COACH_ASR_MODEL_CALLS": "base"}
+    config = load_config(tmp_path, environ=environ)
+
+    for use in ASR_USES:
+        settings = asr_settings(config, use)
+        assert settings.model_path() == str(folder)
+        assert WhisperTranscriber(settings, recognizer=None).model_id == "faster-whisper:my-whisper"
+
+
+def test_the_asr_version_names_the_packaged_model_used(tmp_path: Path) -> None:
+    def model_id(**settings: str) -> str:
+        return WhisperTranscriber(AsrSettings(**settings), recognizer=None).model_id
+
+    assert model_id() == model_id(model="tiny.en") == "faster-whisper:tiny.en"
+    assert model_id(model="base", model_cache_dir=str(tmp_path)) == "faster-whisper:base"
+    assert model_id(backend="openai-whisper", model="base", model_cache_dir=str(tmp_path)) == (
+        "openai-whisper:base"
+    )
+    assert not (tmp_path / BASE_FOLDER).exists()  # naming it assembles nothing
+
+
+def test_named_models_resolve_to_the_packaged_folders(tmp_path: Path) -> None:
+    tiny = AsrSettings(model="tiny.en").model_path()
+    base = AsrSettings(model="base", model_cache_dir=str(tmp_path)).model_path()
+
+    assert tiny == AsrSettings().model_path() == str(tiny_en_path())
+    assert base == str(base_path(tmp_path))
+    assert (Path(base) / "model.bin").stat().st_size == BASE_SIZE
+
+
+@pytest.mark.parametrize(
+    ("environ", "key", "says"),
+    [
+        ({"COACH_ASR_MODEL_CALLS": "small"}, "COACH_ASR_MODEL_CALLS", "unknown model name 'small'"),
+        ({"COACH_ASR_MODEL_REPLIES": "base.en"}, "COACH_ASR_MODEL_REPLIES", "unknown model name"),
+        ({"COACH_ASR_MODEL": "large-v3"}, "COACH_ASR_MODEL", "named models: tiny.en, base"),
+        ({"COACH_ASR_MODEL_CALLS": "/no/such/model"}, "COACH_ASR_MODEL_CALLS", "missing path"),
+    ],
+)
+def test_an_unknown_model_is_a_config_error_naming_its_key(
+    tmp_path: Path, environ: dict[str, str], key: str, says: str
+) -> None:
+    config = load_config(tmp_path, environ=environ)
+    use = "replies" if key.endswith("REPLIES") else "calls"
+
+    with pytest.raises(ValueError, match=key) as raised:
+        asr_settings(config, use)
+    assert says in str(raised.value)
+
+
+def test_an_unknown_model_name_stops_start_up(tmp_path: Path) -> None:
+    from coach import create_app
+
+    with pytest.raises(ConfigError, match="COACH_ASR_MODEL_REPLIES: unknown model name 'huge'"):
+        create_app({"INSTANCE_PATH": tmp_path, "ASR_MODEL_REPLIES": "huge"})
+
+
+def test_base_needs_a_cache_folder_and_a_language() -> None:
+    with pytest.raises(ValueError, match="model cache"):
+        AsrSettings(model="base")
+    with pytest.raises(ValueError, match="language"):
+        AsrSettings(language="")
+    with pytest.raises(ValueError, match="no speech recognition use"):
+        asr_model({"ASR_MODEL": None}, "voicemail")  # type: ignore[arg-type]

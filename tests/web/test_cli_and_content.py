@@ -11,6 +11,8 @@ from coach import create_app
 from coach.config import REPO_ROOT
 from coach.engines import EXTENSION as ENGINES
 from coach.engines import Engines
+from coach.speech.model_files import BASE_FOLDER, BASE_SIZE
+from coach.speech.transcriber import AsrSettings
 from coach.wiring import InvalidContent
 from tests.fakes import FakeEncoder, FakeTranscriber
 
@@ -67,9 +69,13 @@ def test_users_create_reports_duplicate_email_clearly(app: Flask, people) -> Non
 
 
 def _engines_on(app: Flask, cache: Path, monkeypatch: pytest.MonkeyPatch) -> FakeEncoder:
-    """New engines for ``app`` on fake models and ``cache``, as a new process would have."""
+    """New engines for ``app`` on fake models and ``cache``, as a new process would have, with
+    the real Whisper settings of each use (calls: base, replies: tiny.en) for set-up."""
     encoder = FakeEncoder()
-    engines = Engines(app.extensions["coach.catalog"], cache, FakeTranscriber, lambda: encoder)
+    asr = [AsrSettings(model=m, model_cache_dir=str(cache)) for m in ("base", "tiny.en")]
+    engines = Engines(
+        app.extensions["coach.catalog"], cache, FakeTranscriber, lambda: encoder, asr=asr
+    )
     monkeypatch.setitem(app.extensions, ENGINES, engines)
     return encoder
 
@@ -85,6 +91,8 @@ def test_setup_prepares_the_scoring_models_once(
 
     assert first.exit_code == 0, first.output
     assert "Demo logins" in first.output
+    assert re.search(r"Preparing speech models: base… tiny\.en… done in \d+\.\d s", first.output)
+    assert (cache / BASE_FOLDER / "model.bin").stat().st_size == BASE_SIZE
     assert re.search(
         r"Preparing scoring models .*: encoder… tone head… debtor head… rule exemplars… "
         r"rule models… done in \d+\.\d s",
@@ -101,6 +109,7 @@ def test_setup_prepares_the_scoring_models_once(
     second = runner.invoke(args=["coach", "setup"])
 
     assert second.exit_code == 0 and "already present" in second.output
+    assert "Preparing speech models: base… tiny.en… done" in second.output  # verified again
     assert "rule models… done" in second.output
     assert len(list(cache.glob("rule-*.pkl"))) > 0
     assert later.texts_encoded == 0  # heads and exemplar rows came from the cache
