@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.docs_section import machine, write_section  # noqa: E402
-from bench.scoring_eval import f1  # noqa: E402
+from bench.metrics import f1  # noqa: E402
 from coach.catalog import load_catalog  # noqa: E402
 from coach.catalog.rule_lines import JURISDICTION_FILES, parse_rule_line  # noqa: E402
 from coach.corpus import RuleLine  # noqa: E402

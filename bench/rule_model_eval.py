@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.docs_section import machine, write_section  # noqa: E402
-from bench.scoring_eval import f1  # noqa: E402
+from bench.metrics import f1  # noqa: E402
 from coach.catalog import load_catalog  # noqa: E402
 from coach.catalog.kinds import RULE_LINES  # noqa: E402
 from coach.corpus import RuleLines  # noqa: E402

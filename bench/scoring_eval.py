@@ -25,7 +25,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench import side_by_side  # noqa: E402
+from bench.conversation_eval import COARSE  # noqa: E402
 from bench.docs_section import machine, write_section  # noqa: E402
+from bench.metrics import f1  # noqa: E402
 from coach.catalog import load_catalog  # noqa: E402
 from coach.engines import load_scoring_models  # noqa: E402
 from coach.nlp.encoder import load_default_encoder  # noqa: E402
@@ -83,12 +86,6 @@ def flagged(result: Scorecard) -> set[str]:
 
 def verdicts(result: Scorecard) -> set[tuple[str, str]]:
     return {(f.rule_id, f.status) for f in result.findings}
-
-
-def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def per_rule(judgements: Iterable[tuple[set[str], set[str]]]) -> dict[str, tuple[int, int, int]]:
@@ -299,6 +296,33 @@ def rule_doc_lines(counts: dict[str, tuple[int, int, int]], models: ScoringModel
     return lines
 
 
+def coarse_accuracy(gold: Sequence[str], said: Sequence[str]) -> float:
+    """Agreement on the three coarse tones (warm, neutral, negative)."""
+    pairs = list(zip(gold, said, strict=True))
+    return sum(COARSE[g] == COARSE[s] for g, s in pairs) / len(pairs)
+
+
+def side_by_side_dev(
+    figures: dict[str, float],
+    pooled: dict[str, tuple[int, int, int]],
+    gold_tones: Sequence[str],
+    said_tones: Sequence[str],
+) -> dict[str, float]:
+    """The dev set's figures under the side-by-side table's names."""
+    tp, fp, fn = (sum(c[i] for c in pooled.values()) for i in range(3))
+    precision, recall, _ = f1(tp, fp, fn)
+    return {
+        "violation macro-F1": figures["violation macro-F1"],
+        "violation micro recall": recall,
+        "violation micro precision": precision,
+        "false positives on hard negatives": figures["hard-negative false positives"],
+        "required disclosures recognised": figures["mini-Miranda recall"],
+        "tone macro-F1": figures["tone macro-F1"],
+        "tone 3-class accuracy": coarse_accuracy(gold_tones, said_tones),
+        "outcome accuracy": figures["call outcome accuracy"],
+    }
+
+
 def _met(value: float, target: str) -> bool:
     number = float(target.split()[1]) / (100 if "%" in target else 1)
     return value >= number if target.startswith(">=") else value <= number
@@ -322,7 +346,8 @@ def main() -> None:
     begin = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:
         catalog = load_catalog(REPO / "content")
-        models = load_scoring_models(catalog, Path(cache), load_default_encoder())
+        encoder = load_default_encoder(cache_dir=Path(cache))
+        models = load_scoring_models(catalog, Path(cache), encoder)
         judged, outcome_accuracy = call_judgements(calls, models)
         results = score_utterances(utterances, models)
         second = load_second_tone_set()
@@ -330,25 +355,33 @@ def main() -> None:
         asr_lines, agreement = (
             asr_agreement(calls, models, args.asr_calls) if args.asr_calls else ([], 0.0)
         )
-    utterance_judged = [
-        (set(u["rules"]) - ORDER_RULES, utterance_violations(r))
-        for u, r in zip(utterances, results, strict=True)
-    ]
-    pooled = per_rule(utterance_judged + judged)
-    rules_lines, macro = rule_table(pooled)
-    calls_lines, call_macro = rule_table(per_rule(judged))
-    accuracy, tone_macro, tone_lines = tone_figures(
-        [u["tone"] for u in utterances], [r.turns[0].tone for r in results]
-    )
-    figures = {"violation macro-F1": macro, "violation macro-F1, calls only": call_macro}
-    figures |= utterance_figures(utterances, results)
-    figures |= {"tone accuracy": accuracy, "tone macro-F1": tone_macro}
-    _, second_macro, second_lines = tone_figures([u["tone"] for u in second], second_predicted)
-    figures |= {"tone macro-F1, second writer's lines": second_macro}
-    figures |= {"call outcome accuracy": outcome_accuracy}
-    if args.asr_calls:
-        figures["ASR-vs-gold verdict agreement"] = agreement
+        utterance_judged = [
+            (set(u["rules"]) - ORDER_RULES, utterance_violations(r))
+            for u, r in zip(utterances, results, strict=True)
+        ]
+        pooled = per_rule(utterance_judged + judged)
+        rules_lines, macro = rule_table(pooled)
+        calls_lines, call_macro = rule_table(per_rule(judged))
+        gold_tones = [u["tone"] for u in utterances]
+        said_tones = [r.turns[0].tone or "neutral" for r in results]
+        accuracy, tone_macro, tone_lines = tone_figures(gold_tones, said_tones)
+        figures = {"violation macro-F1": macro, "violation macro-F1, calls only": call_macro}
+        figures |= utterance_figures(utterances, results)
+        figures |= {"tone accuracy": accuracy, "tone macro-F1": tone_macro}
+        second_gold = [u["tone"] for u in second]
+        _, second_macro, second_lines = tone_figures(second_gold, second_predicted)
+        figures |= {"tone macro-F1, second writer's lines": second_macro}
+        figures |= {"call outcome accuracy": outcome_accuracy}
+        if args.asr_calls:
+            figures["ASR-vs-gold verdict agreement"] = agreement
+        dev = side_by_side_dev(figures, pooled, gold_tones, said_tones)
+        other_writer = {
+            "tone macro-F1": second_macro,
+            "tone 3-class accuracy": coarse_accuracy(second_gold, second_predicted),
+        }
+        side = side_by_side.report(catalog, encoder, models, dev, pooled, other_writer)
     sections = {
+        "Side by side: dev set, leave one writer out, sealed": side,
         "Per rule (utterances and calls pooled; calls count violation and missing; "
         "utterances are not judged on the two call-order rules)": rules_lines,
         "Per rule, calls only": calls_lines,
