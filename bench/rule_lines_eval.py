@@ -30,6 +30,7 @@ from coach.catalog.rule_lines import JURISDICTION_FILES, parse_rule_line  # noqa
 from coach.corpus import RuleLine  # noqa: E402
 from coach.engines import load_scoring_models  # noqa: E402
 from coach.nlp.encoder import load_default_encoder  # noqa: E402
+from coach.scoring.compliance.learned import LINES_IN_ANOTHER_SENSE  # noqa: E402
 from coach.scoring.pipeline import ScoringModels, score_transcript  # noqa: E402
 from coach.scoring.result import Scorecard  # noqa: E402
 
@@ -60,7 +61,9 @@ def read_lines(folder: Path) -> list[tuple[str, RuleLine]]:
             line, problem = parse_rule_line(text)
             if line is None:
                 raise SystemExit(f"{path.name}:line {number}: {problem}")
-            lines.append((jurisdiction, line))
+            # Labelled in a sense the engine does not judge (see learned.py): not comparable.
+            if line.rule not in LINES_IN_ANOTHER_SENSE:
+                lines.append((jurisdiction, line))
     return lines
 
 

@@ -18,7 +18,6 @@ from bench.metrics import f1
 from coach.catalog import Catalog
 from coach.catalog.kinds import RULE_LINES
 from coach.nlp.encoder import TextEncoder
-from coach.scoring.compliance.model_evidence import PROHIBITIONS
 from coach.scoring.pipeline import ScoringModels
 
 SEALED = Path(__file__).resolve().parent / "sealed"
@@ -50,9 +49,9 @@ def sealed_rule_figures(models: ScoringModels) -> tuple[dict[str, float], dict[s
         rule_lines_eval.judge(jurisdiction, line, models, "sealed")
         for jurisdiction, line in rule_lines_eval.read_lines(SEALED)
     ]
-    kinds = _rule_kinds(models)
-    prohibitions = [j for j in judged if kinds[j.rule] in PROHIBITIONS]
-    disclosures = [j for j in judged if kinds[j.rule] not in PROHIBITIONS]
+    disclosure = _disclosure_rules(models)
+    prohibitions = [j for j in judged if j.rule not in disclosure]
+    disclosures = [j for j in judged if j.rule in disclosure]
     found = rule_lines_eval.figures(prohibitions)
     recognised = [j.found for j in disclosures if j.gold]
     figures = {
@@ -80,13 +79,11 @@ def held_out_rule_figures(
 ) -> tuple[dict[str, float], dict[str, Counter]]:
     """The rule heads alone, each writer's lines judged by heads trained on the others'."""
     scored = rule_model_eval.held_out_scores(list(catalog.get(RULE_LINES)), encoder)
-    kinds = _rule_kinds(models)
-    prohibitions = [s for s in scored if kinds[s[1]] in PROHIBITIONS]
+    disclosure = _disclosure_rules(models)
+    prohibitions = [s for s in scored if s[1] not in disclosure]
     found = rule_model_eval.figures(prohibitions, HEAD_THRESHOLD)
     disclosed = [
-        p >= HEAD_THRESHOLD
-        for _, rule, gold, _, p in scored
-        if gold and kinds[rule] not in PROHIBITIONS
+        p >= HEAD_THRESHOLD for _, rule, gold, _, p in scored if gold and rule in disclosure
     ]
     near = [
         p >= HEAD_THRESHOLD
@@ -111,8 +108,11 @@ def _cell(gold: bool, said: bool) -> str:
     return "tp" if gold and said else "fn" if gold else "fp" if said else "tn"
 
 
-def _rule_kinds(models: ScoringModels) -> dict[str, str]:
-    return {r.id: r.kind for group in models.packs.values() for p in group for r in p.rules}
+def _disclosure_rules(models: ScoringModels) -> frozenset[str]:
+    """Rules judged as made or not; every other rule (prohibitions, process checks) is
+    judged as broken or not, as the rule-lines bench judges them."""
+    rules = [r for group in models.packs.values() for p in group for r in p.rules]
+    return frozenset(r.id for r in rules if r.kind.startswith("required-disclosure"))
 
 
 def report(
@@ -145,9 +145,12 @@ def report(
         "writer out: rule, listening and outcome heads alone at 0.5 (no patterns or gates), "
         "trained on the other writers of `content/`; tone there is the second tone writer's "
         "lines (`tests/data/scoring/tone_second_writer.jsonl`), which the tone corpus never saw. "
-        "Sealed: the whole engine through `score_transcript`; prohibitions judged as violations "
-        "(suspected not counted), disclosures as recognised; hard negatives are the near-miss "
-        f"kinds ({', '.join(rule_model_eval.NEAR_MISS)}).",
+        "Sealed: the whole engine through `score_transcript`; prohibitions and process checks "
+        "judged as violations (suspected not counted), required disclosures as recognised; hard "
+        f"negatives are the near-miss kinds ({', '.join(rule_model_eval.NEAR_MISS)}). "
+        "US-REGF-1006.6e-ELECTRONIC-OPT-OUT is left out of both learned columns: its lines are "
+        "written as a disclosure (an opt-out given), the engine judges the prohibition "
+        "(an opt-out ignored).",
         "",
         "### Per rule, side by side",
         "",

@@ -10,7 +10,12 @@ import pytest
 from coach.corpus import RuleLine, RuleLines
 from coach.engines import rule_models
 from coach.nlp.encoder import load_default_encoder
-from coach.scoring.compliance.learned import debtor_triggers, rule_examples
+from coach.scoring.compliance.learned import (
+    LINES_IN_ANOTHER_SENSE,
+    debtor_triggers,
+    rule_examples,
+    rules_with_positives,
+)
 
 pytestmark = pytest.mark.ml
 
@@ -64,3 +69,10 @@ def test_rule_probabilities_are_per_rule_deterministic_and_cached(tmp_path: Path
     assert len(list(tmp_path.glob("rule-*.pkl"))) == 2
     similarity = us.trigger_similarity(CEASE, ["Stop calling me please.", "What is this about?"])
     assert similarity[0] > similarity[1]
+
+
+def test_rules_labelled_in_another_sense_get_no_head():
+    opt_out = next(iter(LINES_IN_ANOTHER_SENSE))
+    given = RuleLine(opt_out, "positive", "Reply STOP to opt out of texts.", "direct")
+    group = RuleLines(writer="a", jurisdiction="US", lines=(*lines("a").lines, given))
+    assert rules_with_positives([group]) == [ARREST, CEASE]
