@@ -1,13 +1,14 @@
 """What the learned rule heads add to a rule's pattern verdict for one call.
 
 Patterns stay first: a turn a pattern already judged is left alone. On the other agent turns
-of a prohibition, a probability at or above :data:`VIOLATION_THRESHOLD` is a violation and
-one between :data:`SUSPECTED_THRESHOLD` and it is *suspected* (a person should listen). The
-head does not read metadata or the call's order, so the rule's metadata conditions still
-apply, and a rule that answers the debtor (cease, dispute, attorney, workplace, ...) is at most
-*suspected* unless an earlier debtor turn plausibly asked for it. A required disclosure is met
-by a turn at or above :data:`DISCLOSURE_THRESHOLD`. Thresholds come from the leave-one-writer-out
-figures (docs/benchmarks.md, docs/decisions.md).
+of a prohibition (or a process check that words can break), a probability at or above
+:data:`VIOLATION_THRESHOLD` is a violation and one between :data:`SUSPECTED_THRESHOLD` and
+it is *suspected* (a person should listen). The head does not read metadata or the call's
+order, so the rule's metadata conditions still apply, and a rule that answers the debtor
+(cease, dispute, attorney, workplace, ...) is at most *suspected* unless an earlier debtor turn
+plausibly asked for it. A required disclosure is met by a turn at or above
+:data:`DISCLOSURE_THRESHOLD`. Thresholds come from the leave-one-writer-out figures
+(docs/benchmarks.md, docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def with_model(rule: Rule, verdict: Verdict, call: CallProbabilities, ctx: CallC
         return verdict
     if rule.kind == "required-disclosure":
         return _disclosure(verdict, call.agent, probabilities)
-    if rule.kind not in PROHIBITIONS:
+    if not judged_on_words(rule):
         return verdict
     cap = _metadata_cap(rule, ctx)
     if cap is None:
@@ -105,6 +106,15 @@ def with_model(rule: Rule, verdict: Verdict, call: CallProbabilities, ctx: CallC
     if not added:
         return verdict
     return replace(verdict, hits=(*verdict.hits, *added), unassessable=None)
+
+
+def judged_on_words(rule: Rule) -> bool:
+    """Prohibitions, and process checks that words can break (a phrase, or a response owed to
+    the debtor: calling again after "not at this hour", pressing a vulnerable debtor). The
+    call-order and call-log checks (verification first, call hours, attempt counts) are not."""
+    if rule.kind in PROHIBITIONS:
+        return True
+    return any(isinstance(spec, Phrase | TriggerResponse) for spec in rule.detection)
 
 
 def _disclosure(verdict: Verdict, agent: tuple[int, ...], probabilities: np.ndarray) -> Verdict:

@@ -17,6 +17,7 @@ from coach.scoring.compliance.model_evidence import (
     SUSPECTED_THRESHOLD,
     VIOLATION_THRESHOLD,
     CallProbabilities,
+    judged_on_words,
 )
 from tests.content import repo_packs
 from tests.fakes import FakeEncoder
@@ -114,3 +115,12 @@ def test_probabilities_run_once_over_agent_turns_with_words():
     model = FixedModel({ARREST: [0.2, 0.3]}, {})
     probabilities = CallProbabilities.of(model, call("agent: Hi.", "debtor: Hey.", "agent: ..."))
     assert probabilities.agent == (0,)
+
+
+def test_process_checks_that_words_break_take_model_findings_but_call_order_checks_do_not(packs):
+    rules = {r.id: r for pack in packs.values() for p in pack for r in p.rules}
+    assert judged_on_words(rules["IN-RBI-RA-PERSISTENT-CALLING"])
+    assert judged_on_words(rules["UK-FCA-FG21-1-VULNERABILITY"])
+    assert not judged_on_words(rules["US-FDCPA-1692cb-RPV-BEFORE-DISCLOSURE"])
+    assert not judged_on_words(rules["US-REGF-1006.6b1-CALL-HOURS"])
+    assert not judged_on_words(rules[RECORDING])
