@@ -38,6 +38,7 @@ from coach.scoring.result import Scorecard  # noqa: E402
 from coach.transcript import Transcript  # noqa: E402
 
 Verdicts = frozenset[tuple[str, str]]
+DEFAULT_DEBTOR_VOICE = scoring_eval.VOICES["debtor"]
 
 
 def flagged_verdicts(result: Scorecard) -> Verdicts:
@@ -129,16 +130,21 @@ def run(calls: list[dict], models: ScoringModels, verbose: bool) -> tuple[list[s
 
 
 def report(figures: dict, lines: list[str], count: int, wall: float) -> str:
+    voices = scoring_eval.VOICES
     command = f".venv/bin/python bench/asr_verdicts.py --calls {count}"
+    if voices["debtor"] != DEFAULT_DEBTOR_VOICE:
+        command += f" --debtor-voice {voices['debtor']}"
     return "\n".join(
         [
-            "## Verdicts from Whisper transcripts, stereo and mono (`bench/asr_verdicts.py`)",
+            "## Verdicts from Whisper transcripts, stereo and mono (`bench/asr_verdicts.py`, "
+            f"debtor voice {voices['debtor']})",
             "",
             f"Command: `{command}`  ",
             f"Machine: {machine()}  ",
             f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. {count} dev calls of "
             "`tests/data/scoring/calls` (half with expected findings), synthesized with "
-            "espeak-ng (agent en-us, debtor en-gb-x-rp, 0.4 s between turns), transcribed by "
+            f"espeak-ng (agent {voices['agent']}, debtor {voices['debtor']}, "
+            f"{scoring_eval.GAP_S} s between turns), transcribed by "
             "faster-whisper tiny.en (greedy, int8). A call agrees when its sets of (rule, "
             "status) verdicts with status violation or missing are equal.",
             "",
@@ -169,8 +175,15 @@ def main() -> None:
         default=REPO / "instance" / "model-cache",
         help="scoring model cache (trained once, then read)",
     )
+    parser.add_argument(
+        "--debtor-voice",
+        default=DEFAULT_DEBTOR_VOICE,
+        help="espeak-ng voice of the debtor (the agent keeps scoring_eval's)",
+    )
     parser.add_argument("--show", action="store_true", help="print transcripts (terminal only)")
     args = parser.parse_args()
+    # synthesize() reads the voices from scoring_eval's table at call time.
+    scoring_eval.VOICES["debtor"] = args.debtor_voice
     _, calls = scoring_eval.load_dev_set()
     count = args.calls if 0 < args.calls <= len(calls) else len(calls)
     begin = time.perf_counter()
@@ -182,7 +195,8 @@ def main() -> None:
     markdown = report(figures, lines, count, time.perf_counter() - begin)
     print(markdown)
     if args.out:
-        write_section(args.out, "asr-verdicts", markdown)
+        voice = "" if args.debtor_voice == DEFAULT_DEBTOR_VOICE else f"-{args.debtor_voice}"
+        write_section(args.out, f"asr-verdicts{voice}", markdown)
 
 
 if __name__ == "__main__":
