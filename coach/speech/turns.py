@@ -193,12 +193,10 @@ def _align(words: Sequence[Word], regions: Sequence[tuple[float, float]]) -> lis
     def distance(word: Word, region: tuple[float, float]) -> float:
         return max(0.0, region[0] - word.end, word.start - region[1])
 
-    def empty(first: int, last: int) -> float:
-        """Cost of leaving regions ``first`` to ``last - 1`` without a word."""
-        return sum(
-            _EMPTY_WEIGHT * min(regions[k][1] - regions[k][0], _EMPTY_CAP_S)
-            for k in range(first, last)
-        )
+    # empty(k, j): cost of leaving regions k .. j-1 without a word (prefix sums).
+    prefix = [0.0]
+    for start, end in regions:
+        prefix.append(prefix[-1] + _EMPTY_WEIGHT * min(end - start, _EMPTY_CAP_S))
 
     count = len(regions)
     inf = float("inf")
@@ -210,7 +208,7 @@ def _align(words: Sequence[Word], regions: Sequence[tuple[float, float]]) -> lis
         for j in range(count):
             best, arg = inf, 0
             for k in range(j + 1):
-                value = cost[i - 1][k] + (empty(k + 1, j) if k < j else 0.0)
+                value = cost[i - 1][k] + (prefix[j] - prefix[k + 1] if k < j else 0.0)
                 if value < best:
                     best, arg = value, k
             cost[i][j] = best + distance(words[i], regions[j])
