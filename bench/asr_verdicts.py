@@ -17,6 +17,8 @@ call the rule ids on which they differ (never transcript text: this table is com
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import statistics
 import subprocess
 import sys
@@ -24,6 +26,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -35,7 +38,8 @@ from coach.engines import load_scoring_models  # noqa: E402
 from coach.nlp.encoder import load_default_encoder  # noqa: E402
 from coach.scoring.pipeline import ScoringModels, score_transcript  # noqa: E402
 from coach.scoring.result import Scorecard  # noqa: E402
-from coach.transcript import Transcript  # noqa: E402
+from coach.speech.turns import Segment  # noqa: E402
+from coach.transcript import Transcript, Word  # noqa: E402
 
 Verdicts = frozenset[tuple[str, str]]
 DEFAULT_DEBTOR_VOICE = scoring_eval.VOICES["debtor"]
@@ -78,10 +82,47 @@ def show(label: str, transcript: Transcript) -> None:
         print(f"    {turn.start:6.2f} {turn.speaker:6} {turn.text}")
 
 
-def run(calls: list[dict], models: ScoringModels, verbose: bool) -> tuple[list[str], dict]:
+class CachedRecognizer:
+    """The engine's raw segments per (audio, VAD) kept in ``folder``: Whisper falls back to
+    sampling when greedy decoding fails its checks, so two runs on the same audio can differ;
+    with the cache, two versions of the turn code are compared on the same recognition.
+    Everything after the engine (cleaning, turns, scoring) still runs for real."""
+
+    def __init__(self, recognizer: Any, folder: Path) -> None:
+        self.recognizer = recognizer
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def recognize(self, samples: Any, progress: Any = None, vad: bool = False) -> list[Segment]:
+        key = hashlib.sha256(samples.tobytes() + bytes([vad])).hexdigest()
+        path = self.folder / f"{key}.json"
+        if path.exists():
+            return [
+                Segment(s["start"], s["end"], s["text"], tuple(Word(**w) for w in s["words"]))
+                for s in json.loads(path.read_text("utf-8"))
+            ]
+        segments = self.recognizer.recognize(samples, progress, vad)
+        kept = [
+            {
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "words": [{"w": w.w, "start": w.start, "end": w.end} for w in s.words],
+            }
+            for s in segments
+        ]
+        path.write_text(json.dumps(kept), "utf-8")
+        return segments
+
+
+def run(
+    calls: list[dict], models: ScoringModels, verbose: bool, asr_cache: Path | None = None
+) -> tuple[list[str], dict]:
     from coach.speech.transcriber import make_transcriber, transcribe_file
 
     transcriber = make_transcriber()
+    if asr_cache is not None:
+        transcriber.recognizer = CachedRecognizer(transcriber.recognizer, asr_cache)
     lines = [
         "| call | stereo vs text | mono vs text | mono vs stereo |",
         "|---|---|---|---|",
@@ -180,6 +221,12 @@ def main() -> None:
         default=DEFAULT_DEBTOR_VOICE,
         help="espeak-ng voice of the debtor (the agent keeps scoring_eval's)",
     )
+    parser.add_argument(
+        "--asr-cache",
+        type=Path,
+        default=None,
+        help="keep/reuse Whisper's raw segments here (compare turn code on the same recognition)",
+    )
     parser.add_argument("--show", action="store_true", help="print transcripts (terminal only)")
     args = parser.parse_args()
     # synthesize() reads the voices from scoring_eval's table at call time.
@@ -191,7 +238,7 @@ def main() -> None:
     models = load_scoring_models(
         load_catalog(REPO / "content"), args.model_cache, load_default_encoder()
     )
-    lines, figures = run(pick(calls, count), models, args.show)
+    lines, figures = run(pick(calls, count), models, args.show, args.asr_cache)
     markdown = report(figures, lines, count, time.perf_counter() - begin)
     print(markdown)
     if args.out:
