@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -83,10 +84,9 @@ def show(label: str, transcript: Transcript) -> None:
 
 
 class CachedRecognizer:
-    """The engine's raw segments per (audio, VAD) kept in ``folder``: Whisper falls back to
-    sampling when greedy decoding fails its checks, so two runs on the same audio can differ;
-    with the cache, two versions of the turn code are compared on the same recognition.
-    Everything after the engine (cleaning, turns, scoring) still runs for real."""
+    """The engine's raw segments per (audio, VAD) kept in ``folder``: a second run (another
+    version of the turn code, say) reuses them and skips recognition. Everything after the
+    engine (cleaning, turns, scoring) still runs for real."""
 
     def __init__(self, recognizer: Any, folder: Path) -> None:
         self.recognizer = recognizer
@@ -225,10 +225,13 @@ def main() -> None:
         "--asr-cache",
         type=Path,
         default=None,
-        help="keep/reuse Whisper's raw segments here (compare turn code on the same recognition)",
+        help="keep and reuse Whisper's raw segments here (a second run skips recognition)",
     )
     parser.add_argument("--show", action="store_true", help="print transcripts (terminal only)")
     args = parser.parse_args()
+    # sox dithers with fresh random noise on every run unless told otherwise (-R): the same
+    # call would then be other audio each time, and Whisper may hear other words.
+    os.environ.setdefault("SOX_OPTS", "-R")
     # synthesize() reads the voices from scoring_eval's table at call time.
     scoring_eval.VOICES["debtor"] = args.debtor_voice
     _, calls = scoring_eval.load_dev_set()
