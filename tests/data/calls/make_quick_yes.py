@@ -9,6 +9,7 @@ tests need no synthesis; run it again only to change the call:
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,8 @@ def debtor_voice(text: str, folder: Path) -> np.ndarray:
 
 
 def main() -> None:
+    # Without -R sox dithers with fresh random noise: each run would write other audio.
+    os.environ.setdefault("SOX_OPTS", "-R")
     lines = read_script(SCRIPT)
     sides: dict[str, list[np.ndarray]] = {"agent": [], "debtor": []}
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,7 +70,8 @@ def main() -> None:
         # Opus in Ogg, as small as the browser's own recordings (~70 and ~110 KB).
         for source, target, rate in ((mono, "quick_yes.ogg", "24k"), (stereo, STEREO, "40k")):
             command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source)]
-            command += ["-c:a", "libopus", "-b:a", rate, str(HERE / target)]
+            command += ["-c:a", "libopus", "-b:a", rate, "-fflags", "+bitexact"]
+            command += ["-serial_offset", "1", str(HERE / target)]
             subprocess.run(command, check=True)
 
 
