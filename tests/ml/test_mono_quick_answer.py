@@ -4,9 +4,10 @@
 ``quick_yes.script``) is a two-voice call mixed into one channel: the agent asks for James
 Porter by name and the debtor answers "Yes." after a quarter of a second, then the agent
 goes straight on to the mini-Miranda and the account. Whisper runs that answer into the
-agent's words; before the fix the mono transcript lost the debtor's turn and the scorecard
-raised a false critical "debt revealed before identity was verified" finding (total 40
-against 73 from the stereo file).
+agent's words (mono) or stamps it as starting before the question ends (stereo); before the
+fix the mono transcript lost the debtor's turn, the stereo one put it after the
+mini-Miranda, and both scorecards raised a false critical "debt revealed before identity was
+verified" finding (total 40 from both files; 73 after the fix, 75 from the text).
 """
 
 from __future__ import annotations
