@@ -24,6 +24,7 @@ from coach.speech.turns import (
     single_speaker_turns,
     stereo_turns,
 )
+from coach.speech.voices import find_pauses, voice_sides
 from coach.transcript import Speaker, Transcript, Turn
 
 Channels = Literal["stereo", "mono1", "mono2"]
@@ -205,7 +206,12 @@ class WhisperTranscriber:
         if channels == "stereo":
             turns = stereo_turns(segments)
         elif channels == "mono2":
-            turns = mono_turns(segments["agent"])
+            samples = tracks[0][1]
+            turns = mono_turns(
+                segments["agent"],
+                find_pauses(samples),
+                lambda spans: voice_sides(samples, spans),
+            )
         else:
             turns = single_speaker_turns(segments["agent"])
         reporter.finish()

@@ -10,7 +10,7 @@ import bisect
 import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from coach.transcript import Speaker, Turn, Word
@@ -20,9 +20,19 @@ JOIN_GAP_S = 1.5
 # A stereo channel pausing this long while the other side starts to speak has handed over
 # (shorter gaps are someone talking over an interruption without stopping).
 HANDOVER_PAUSE_S = 0.5
+# This much of another speaker's word inside a gap means they spoke in it.
+_SPOKE_BETWEEN_S = 0.2
 # A word gap this long after a sentence end may be a change of speaker in a mono call.
 SENTENCE_PAUSE_S = 0.25
 _SENTENCE_END = (".", "?", "!")
+# Sound before the first and after the last word of a segment that is aligned with it.
+_ALIGN_SLACK_S = 0.3
+# A stretch of sound left without a word costs this much per second (up to the cap): enough
+# for a short answer the word times put inside the next pause to go to its own stretch.
+_EMPTY_WEIGHT = 0.5
+_EMPTY_CAP_S = 0.6
+# Time spans of pieces -> a signed voice weight per piece (see coach.speech.voices).
+VoiceCue = Callable[[Sequence[tuple[float, float]]], Sequence[float]]
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,15 @@ def stereo_turns(by_speaker: Mapping[Speaker, Sequence[Segment]]) -> tuple[Turn,
             for s in segs
             for start in ([w.start for w in s.words] or [s.start])
         )
+        spoken = [
+            (w.start, w.end) if s.words else (s.start, s.end)
+            for other, segs in by_speaker.items()
+            if other != speaker
+            for s in segs
+            for w in (s.words or (Word(w="", start=s.start, end=s.end),))
+        ]
         pieces = [piece for s in segments for piece in split_where_other_spoke(s, others)]
-        for group in _group(pieces, others):
+        for group in _group(pieces, spoken):
             turns.append(_turn(speaker, group, 1.0))
     return tuple(sorted(turns, key=lambda t: (t.start, t.end)))
 
@@ -90,14 +107,32 @@ def single_speaker_turns(segments: Sequence[Segment]) -> tuple[Turn, ...]:
     return tuple(_turn("agent", group, 1.0) for group in _group(segments, []))
 
 
-def mono_turns(segments: Sequence[Segment]) -> tuple[Turn, ...]:
-    """Both speakers on one channel: split at pauses, attribute by content, then join
-    neighbouring pieces of the same speaker into turns."""
-    units = [unit for segment in segments for unit in split_at_pauses(segment)]
+def mono_turns(
+    segments: Sequence[Segment],
+    pauses: Sequence[tuple[float, float]] = (),
+    voices: VoiceCue | None = None,
+) -> tuple[Turn, ...]:
+    """Both speakers on one channel: split at pauses, attribute by content (and by voice
+    when ``voices`` tells two voices apart), then join neighbouring pieces of the same
+    speaker into turns.
+
+    ``pauses`` are silences measured in the audio (:func:`coach.speech.voices.find_pauses`):
+    a segment is also cut wherever one falls between two words, since Whisper's word times
+    often hide a quick hand-over ("... am I speaking with James? / Yes. / Thank you ...").
+    ``voices`` gives, for each piece's time span, a signed weight in [-1, 1] naming one of two
+    voices (:func:`coach.speech.voices.voice_sides`); content decides which voice is whose.
+    """
+    units = [
+        unit
+        for segment in segments
+        for piece in split_at_pauses(segment)
+        for unit in split_at_audio_pauses(piece, pauses)
+    ]
     if not units:
         return ()
-    gaps = [max(0.0, b.start - a.end) for a, b in itertools.pairwise(units)]
-    labels = attribute([u.text for u in units], gaps)
+    gaps = [_gap(a, b, pauses) for a, b in itertools.pairwise(units)]
+    sides = voices([(u.start, u.end) for u in units]) if voices is not None else None
+    labels = attribute([u.text for u in units], gaps, sides)
     turns: list[Turn] = []
     start = 0
     for index in range(1, len(units) + 1):
@@ -122,6 +157,79 @@ def split_at_pauses(segment: Segment) -> list[Segment]:
     return _pieces(segment, pieces)
 
 
+def split_at_audio_pauses(segment: Segment, pauses: Sequence[tuple[float, float]]) -> list[Segment]:
+    """Cut a segment where the recording pauses between two of its words.
+
+    The stretches of sound between the pauses near the segment are aligned with its words
+    (in order, each word to the stretch nearest it, a stretch left without words costing its
+    length): Whisper's word times are too rough to show a quick "Yes." between two pauses (it
+    may put the word inside a pause, or no time at all), the signal is not. Words aligned to
+    different stretches go to different pieces.
+    """
+    words = segment.words
+    if len(words) < 2 or not pauses:
+        return [segment]
+    low, high = words[0].start - _ALIGN_SLACK_S, words[-1].end + _ALIGN_SLACK_S
+    inside = [p for p in pauses if p[1] > low and p[0] < high]
+    if not inside:
+        return [segment]
+    edges = [low, *(x for p in inside for x in p), high]
+    regions = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b > a]
+    if len(regions) < 2:
+        return [segment]
+    assignment = _align(words, regions)
+    pieces: list[list[Word]] = [[words[0]]]
+    for index in range(1, len(words)):
+        if assignment[index] != assignment[index - 1]:
+            pieces.append([])
+        pieces[-1].append(words[index])
+    return _pieces(segment, pieces)
+
+
+def _align(words: Sequence[Word], regions: Sequence[tuple[float, float]]) -> list[int]:
+    """Monotone assignment of words to regions minimising each word's distance to its region
+    plus, for every region left empty between used ones, its length (up to a cap)."""
+
+    def distance(word: Word, region: tuple[float, float]) -> float:
+        return max(0.0, region[0] - word.end, word.start - region[1])
+
+    # empty(k, j): cost of leaving regions k .. j-1 without a word (prefix sums).
+    prefix = [0.0]
+    for start, end in regions:
+        prefix.append(prefix[-1] + _EMPTY_WEIGHT * min(end - start, _EMPTY_CAP_S))
+
+    count = len(regions)
+    inf = float("inf")
+    cost = [[inf] * count for _ in words]
+    back = [[0] * count for _ in words]
+    for j in range(count):
+        cost[0][j] = distance(words[0], regions[j])
+    for i in range(1, len(words)):
+        for j in range(count):
+            best, arg = inf, 0
+            for k in range(j + 1):
+                value = cost[i - 1][k] + (prefix[j] - prefix[k + 1] if k < j else 0.0)
+                if value < best:
+                    best, arg = value, k
+            cost[i][j] = best + distance(words[i], regions[j])
+            back[i][j] = arg
+    j = min(range(count), key=lambda r: cost[-1][r])
+    assignment = [j]
+    for i in range(len(words) - 1, 0, -1):
+        j = back[i][j]
+        assignment.append(j)
+    return assignment[::-1]
+
+
+def _gap(first: Segment, second: Segment, pauses: Sequence[tuple[float, float]]) -> float:
+    """Silence between two pieces: their word-time gap, or the longest recorded pause
+    between their middles when that is longer."""
+    gap = max(0.0, second.start - first.end)
+    low, high = (first.start + first.end) / 2, (second.start + second.end) / 2
+    heard = [e - s for s, e in pauses if low < (s + e) / 2 < high]
+    return max([gap, *heard])
+
+
 def _pieces(segment: Segment, pieces: list[list[Word]]) -> list[Segment]:
     """The segment itself when it was not cut, else one segment per run of words."""
     if len(pieces) == 1:
@@ -137,15 +245,25 @@ def _pieces(segment: Segment, pieces: list[list[Word]]) -> list[Segment]:
     ]
 
 
-def _group(segments: Sequence[Segment], other_starts: Sequence[float]) -> list[list[Segment]]:
-    """Consecutive segments of one speaker with short gaps and no other speaker between."""
-    others = sorted(other_starts)
+def _group(
+    segments: Sequence[Segment], other_words: Sequence[tuple[float, float]]
+) -> list[list[Segment]]:
+    """Consecutive segments of one speaker with short gaps and no other speaker between.
+
+    The other side spoke between when one of its words lies mostly in the gap (at least half
+    of it, or 0.2 s): Whisper's word times are rough, so a quick "Yes." may be stamped as
+    starting a little before this side's previous word ends.
+    """
     groups: list[list[Segment]] = []
     for segment in sorted(segments, key=lambda s: s.start):
         if groups:
             last = groups[-1][-1]
-            first_other = bisect.bisect_left(others, last.end)
-            interrupted = first_other < len(others) and others[first_other] < segment.start
+            interrupted = any(
+                min(end, segment.start) - max(start, last.end)
+                >= min(_SPOKE_BETWEEN_S, (end - start) / 2)
+                for start, end in other_words
+                if end > last.end and start < segment.start
+            )
             if segment.start - last.end < JOIN_GAP_S and not interrupted:
                 groups[-1].append(segment)
                 continue
@@ -216,11 +334,22 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             -1.5,
         ),
         (r"\bthank you for being understanding\b|^no,? (?:nothing|that is)\b", -2.0),
+        # A short answer alone: the debtor confirming who they are ("Yes.", "Speaking.").
+        (
+            r"^(?:(?:yes|yeah|yep|yup)(?:,? (?:it is|i am|speaking|that'?s me|that is me|"
+            r"this is (?:he|she|him|her|me)))?|speaking|that'?s me|that is me|it is|"
+            r"this is (?:he|she|him|her|me)|correct)[.!,]*$",
+            -2.5,
+        ),
     )
 )
 _MAX_EVIDENCE = 6.0
 # Collectors open the call, inbound or outbound ("Thank you for calling …, this is …").
 _FIRST_IS_AGENT = 0.65
+# After a question the other side usually speaks (the debtor's "Yes." after "Is this James?").
+_AFTER_QUESTION = 0.6
+# A piece clearly in one of two separate voices counts as much as a strong content cue.
+_VOICE_WEIGHT = 4.0
 
 
 def speaker_evidence(text: str) -> float:
@@ -230,31 +359,39 @@ def speaker_evidence(text: str) -> float:
     return max(-_MAX_EVIDENCE, min(_MAX_EVIDENCE, total))
 
 
-def switch_probability(gap: float) -> float:
+def switch_probability(gap: float, after_question: bool = False) -> float:
     """Prior that the speaker changes across a pause of ``gap`` seconds: turn-taking makes
-    a change likely at every boundary, more so after a longer pause."""
-    return 0.1 + 0.6 * _clamp((gap - 0.2) / 0.8, 0.0, 1.0)
+    a change likely at every boundary, more so after a longer pause, and likely after a
+    question (it is usually answered by the other side)."""
+    prior = 0.1 + 0.6 * _clamp((gap - 0.2) / 0.8, 0.0, 1.0)
+    return max(prior, _AFTER_QUESTION) if after_question else prior
 
 
-def attribute(texts: Sequence[str], gaps: Sequence[float]) -> list[tuple[Speaker, float]]:
+def attribute(
+    texts: Sequence[str], gaps: Sequence[float], sides: Sequence[float] | None = None
+) -> list[tuple[Speaker, float]]:
     """Most probable speaker of each utterance and its posterior probability (0.5 to 1).
 
-    A two-state hidden Markov model: content cues are the evidence, alternation the prior;
-    forward-backward lets a clear cue settle its unclear neighbours.
+    A two-state hidden Markov model: content cues (and the voice, when ``sides`` tells two
+    voices apart) are the evidence, alternation the prior; forward-backward lets a clear cue
+    settle its unclear neighbours.
     """
-    likelihoods = [
-        (math.exp(e / 2), math.exp(-e / 2)) for e in (speaker_evidence(t) for t in texts)
+    evidence = [speaker_evidence(t) for t in texts]
+    if sides is not None:
+        evidence = [e + v for e, v in zip(evidence, voice_evidence(evidence, sides), strict=True)]
+    likelihoods = [(math.exp(e / 2), math.exp(-e / 2)) for e in evidence]
+    switches = [
+        switch_probability(gap, text.rstrip().endswith("?"))
+        for gap, text in zip(gaps, texts, strict=False)
     ]
     forward = [
         _normalise((_FIRST_IS_AGENT * likelihoods[0][0], (1 - _FIRST_IS_AGENT) * likelihoods[0][1]))
     ]
-    for gap, (agent, debtor) in zip(gaps, likelihoods[1:], strict=True):
-        p = switch_probability(gap)
+    for p, (agent, debtor) in zip(switches, likelihoods[1:], strict=True):
         a, d = forward[-1]
         forward.append(_normalise(((a * (1 - p) + d * p) * agent, (a * p + d * (1 - p)) * debtor)))
     backward = [(1.0, 1.0)]
-    for gap, (agent, debtor) in zip(reversed(gaps), reversed(likelihoods[1:]), strict=True):
-        p = switch_probability(gap)
+    for p, (agent, debtor) in zip(reversed(switches), reversed(likelihoods[1:]), strict=True):
         a, d = backward[-1][0] * agent, backward[-1][1] * debtor
         backward.append(_normalise((a * (1 - p) + d * p, a * p + d * (1 - p))))
     backward.reverse()
@@ -263,6 +400,18 @@ def attribute(texts: Sequence[str], gaps: Sequence[float]) -> list[tuple[Speaker
         agent, debtor = _normalise((fa * ba, fd * bd))
         labels.append(("agent", agent) if agent >= debtor else ("debtor", debtor))
     return labels
+
+
+def voice_evidence(content: Sequence[float], sides: Sequence[float]) -> list[float]:
+    """Voice weights (signed, voice unnamed) as agent-over-debtor log-likelihood ratios: the
+    voice whose pieces carry the agent's content cues (and opens the call) is the agent's."""
+    if not sides:
+        return []
+    orientation = sum(e * v for e, v in zip(content, sides, strict=True)) + sides[0]
+    if orientation == 0:
+        return [0.0] * len(sides)
+    sign = 1.0 if orientation > 0 else -1.0
+    return [sign * _VOICE_WEIGHT * v for v in sides]
 
 
 def _normalise(pair: tuple[float, float]) -> tuple[float, float]:

@@ -11,8 +11,10 @@ from coach.speech.turns import (
     mono_turns,
     single_speaker_turns,
     speaker_evidence,
+    split_at_audio_pauses,
     split_at_pauses,
     stereo_turns,
+    voice_evidence,
 )
 from coach.transcript import Word
 
@@ -113,6 +115,18 @@ def test_a_quick_reply_splits_the_other_speakers_turn() -> None:
         {
             "agent": [seg(0.0, 2.0, "Is that right?"), seg(2.8, 4.0, "Thank you.")],
             "debtor": [seg(2.1, 2.6, "Yes.")],
+        }
+    )
+
+    assert [t.speaker for t in turns] == ["agent", "debtor", "agent"]
+
+
+def test_a_quick_reply_stamped_before_the_question_ends_still_splits_it() -> None:
+    # Word times overlap by 0.3 s, yet most of the "Yes." lies in the agent's pause.
+    turns = stereo_turns(
+        {
+            "agent": [seg(0.0, 5.92, "May I speak with James Porter?"), seg(6.74, 7.9, "Thanks.")],
+            "debtor": [seg(5.62, 6.38, "Yes.")],
         }
     )
 
@@ -257,3 +271,77 @@ def test_mono_pieces_of_one_speaker_join_into_one_turn() -> None:
 def test_no_segments_give_no_turns() -> None:
     assert mono_turns([]) == ()
     assert stereo_turns({"agent": [], "debtor": []}) == ()
+
+
+# Word times as Whisper gave them on tests/data/calls/quick_yes.ogg: the debtor's "Yes," is
+# stamped inside the pause that follows it; the recording shows sound at 5.90-6.24.
+QUICK_YES = Segment(
+    start=5.92,
+    end=7.88,
+    text="Yes, thank you James.",
+    words=(
+        Word(w="Yes,", start=6.30, end=6.30),
+        Word(w="thank", start=6.74, end=6.98),
+        Word(w="you", start=6.98, end=7.36),
+        Word(w="James.", start=7.36, end=7.88),
+    ),
+)
+QUICK_YES_PAUSES = [(5.64, 5.90), (6.24, 6.49), (7.92, 8.03)]
+
+
+def test_a_short_answer_gets_the_sound_between_two_pauses() -> None:
+    pieces = split_at_audio_pauses(QUICK_YES, QUICK_YES_PAUSES)
+
+    assert [p.text for p in pieces] == ["Yes,", "thank you James."]
+
+
+def test_without_a_recorded_pause_between_words_nothing_is_cut() -> None:
+    assert split_at_audio_pauses(QUICK_YES, [(9.0, 9.5)]) == [QUICK_YES]
+    assert split_at_audio_pauses(QUICK_YES, []) == [QUICK_YES]
+
+
+def test_the_answer_to_am_i_speaking_with_becomes_a_debtor_turn() -> None:
+    opening = seg(0.0, 5.6, "Good morning, this is Laura calling from Harbor Point Services.")
+    asking = seg(
+        0.0, 5.6, "Good morning, this is Laura from Harbor Point. Am I speaking with James?"
+    )
+    rest = seg(8.2, 13.0, "This is an attempt to collect a debt.")
+
+    turns = mono_turns([asking, QUICK_YES, rest], QUICK_YES_PAUSES)
+
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("agent", asking.text),
+        ("debtor", "Yes,"),
+        ("agent", "thank you James. This is an attempt to collect a debt."),
+    ]
+    assert opening.text != asking.text
+
+
+def test_a_question_makes_a_change_of_speaker_likely() -> None:
+    labels = attribute(["Is this James?", "Right.", "Great."], [0.3, 0.3])
+
+    assert [speaker for speaker, _ in labels][:2] == ["agent", "debtor"]
+
+
+@pytest.mark.parametrize("text", ["Yes.", "Speaking.", "That's me.", "Yes, this is he."])
+def test_a_short_answer_alone_sounds_like_the_debtor(text: str) -> None:
+    assert speaker_evidence(text) < 0
+
+
+def test_the_voice_that_carries_the_agents_cues_is_the_agents() -> None:
+    content = [3.0, 0.0, 2.0, -3.0]
+
+    assert voice_evidence(content, [1.0, -1.0, 1.0, -1.0]) == [4.0, -4.0, 4.0, -4.0]
+    assert voice_evidence(content, [-1.0, 1.0, -1.0, 1.0]) == [4.0, -4.0, 4.0, -4.0]
+    assert voice_evidence(content, [0.0, 0.0, 0.0, 0.0]) == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_a_clear_voice_overrides_weak_content() -> None:
+    texts = ["Good morning, this is Dan calling from Northgate.", "Right.", "Okay.", "Sure."]
+    gaps = [0.3, 0.3, 0.3]
+
+    without = attribute(texts, gaps)
+    labels = attribute(texts, gaps, [1.0, -1.0, -1.0, 1.0])
+
+    assert [s for s, _ in without] != [s for s, _ in labels]
+    assert [s for s, _ in labels] == ["agent", "debtor", "debtor", "agent"]
