@@ -95,12 +95,14 @@ def test_setup_prepares_the_scoring_models_once(
     assert (cache / BASE_FOLDER / "model.bin").stat().st_size == BASE_SIZE
     assert re.search(
         r"Preparing scoring models .*: encoder… tone head… debtor head… rule exemplars… "
-        r"rule models… done in \d+\.\d s",
+        r"rule models… listening heads… outcome head… done in \d+\.\d s",
         first.output,
     )
     assert encoder.texts_encoded > 0
     assert len(list(cache.glob("tone-*.pkl"))) == 1
     assert len(list(cache.glob("debtor-affect-*.pkl"))) == 1
+    assert len(list(cache.glob("moment-*.pkl"))) == 2
+    assert len(list(cache.glob("outcome-*.pkl"))) == 1
     assert len(list(cache.glob("exemplars-*.npz"))) == len(
         app.extensions["coach.catalog"].get("rules")
     )
@@ -110,6 +112,6 @@ def test_setup_prepares_the_scoring_models_once(
 
     assert second.exit_code == 0 and "already present" in second.output
     assert "Preparing speech models: base… tiny.en… done" in second.output  # verified again
-    assert "rule models… done" in second.output
+    assert "outcome head… done" in second.output
     assert len(list(cache.glob("rule-*.pkl"))) > 0
     assert later.texts_encoded == 0  # heads and exemplar rows came from the cache

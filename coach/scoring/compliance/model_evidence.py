@@ -1,14 +1,14 @@
 """What the learned rule heads add to a rule's pattern verdict for one call.
 
 Patterns stay first: a turn a pattern already judged is left alone. On the other agent turns
-of a prohibition (or a process check that words can break), a probability at or above
-:data:`VIOLATION_THRESHOLD` is a violation and one between :data:`SUSPECTED_THRESHOLD` and
-it is *suspected* (a person should listen). The head does not read metadata or the call's
-order, so the rule's metadata conditions still apply, and a rule that answers the debtor
-(cease, dispute, attorney, workplace, ...) is at most *suspected* unless an earlier debtor turn
-plausibly asked for it. A required disclosure is met by a turn at or above
-:data:`DISCLOSURE_THRESHOLD`. Thresholds come from the leave-one-writer-out figures
-(docs/benchmarks.md, docs/decisions.md).
+of a prohibition, a probability at or above :data:`VIOLATION_THRESHOLD` is a violation and one
+between :data:`SUSPECTED_THRESHOLD` and it is *suspected* (a person should listen); on a
+process check that words can break (persistent calling, contact times, vulnerability) a head
+finding is at most *suspected*. The head does not read metadata or the call's order, so the
+rule's metadata conditions still apply, and a rule that answers the debtor (cease, dispute,
+attorney, workplace, ...) is at most *suspected* unless an earlier debtor turn plausibly asked
+for it. A required disclosure is met by a turn at or above :data:`DISCLOSURE_THRESHOLD`.
+Thresholds come from the leave-one-writer-out figures (docs/benchmarks.md, docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -84,6 +84,10 @@ def with_model(rule: Rule, verdict: Verdict, call: CallProbabilities, ctx: CallC
     cap = _metadata_cap(rule, ctx)
     if cap is None:
         return verdict
+    if rule.kind not in PROHIBITIONS:
+        # A process check is about conduct across the call (what was done after a disclosure),
+        # which one turn's words can suggest but not settle: a person should check.
+        cap = "suspected"
     judged = {h.turn for h in verdict.hits}
     head = call.model.heads[rule.id]
     added = []
@@ -110,8 +114,9 @@ def with_model(rule: Rule, verdict: Verdict, call: CallProbabilities, ctx: CallC
 
 def judged_on_words(rule: Rule) -> bool:
     """Prohibitions, and process checks that words can break (a phrase, or a response owed to
-    the debtor: calling again after "not at this hour", pressing a vulnerable debtor). The
-    call-order and call-log checks (verification first, call hours, attempt counts) are not."""
+    the debtor: calling again after "not at this hour", pressing a vulnerable debtor), these at
+    most *suspected*. The call-order and call-log checks (verification first, call hours,
+    attempt counts) are not."""
     if rule.kind in PROHIBITIONS:
         return True
     return any(isinstance(spec, Phrase | TriggerResponse) for spec in rule.detection)

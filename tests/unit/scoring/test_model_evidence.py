@@ -124,3 +124,12 @@ def test_process_checks_that_words_break_take_model_findings_but_call_order_chec
     assert not judged_on_words(rules["US-FDCPA-1692cb-RPV-BEFORE-DISCLOSURE"])
     assert not judged_on_words(rules["US-REGF-1006.6b1-CALL-HOURS"])
     assert not judged_on_words(rules[RECORDING])
+
+
+def test_a_process_check_takes_the_head_only_as_suspected(packs):
+    persistent = "IN-RBI-RA-PERSISTENT-CALLING"
+    line = "agent: Madam you will be hearing from me again and again today, that I assure you."
+    model = FixedModel({persistent: [HIGH]}, {})
+    result = assess_compliance(call(line), "IN", packs, None, None, model)
+    [finding] = model_findings(result, persistent)
+    assert (finding.status, finding.turn) == ("suspected", 0)
