@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from coach.engines import engines_of
 from tests.conftest import SessionAudio
 from tests.speech_synthesis import convert
 
@@ -74,7 +75,13 @@ def _closing(app: Flask) -> WSGIApplication:
 
 @pytest.fixture(scope="session")
 def live_server(_app: Flask) -> Iterator[str]:
-    """Serve the session's app on a free loopback port; yields its base URL."""
+    """Serve the session's app on a free loopback port; yields its base URL.
+
+    The models are prepared first, as ``flask coach setup`` prepares them before a real server
+    starts: training the heads on first use is set-up cost, not what a page waits for."""
+    engines = engines_of(_app)
+    engines.prepare()
+    engines.transcriber()
     server = make_server("127.0.0.1", 0, _closing(_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
