@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -229,9 +228,6 @@ def main() -> None:
     )
     parser.add_argument("--show", action="store_true", help="print transcripts (terminal only)")
     args = parser.parse_args()
-    # sox dithers with fresh random noise on every run unless told otherwise (-R): the same
-    # call would then be other audio each time, and Whisper may hear other words.
-    os.environ.setdefault("SOX_OPTS", "-R")
     # synthesize() reads the voices from scoring_eval's table at call time.
     scoring_eval.VOICES["debtor"] = args.debtor_voice
     _, calls = scoring_eval.load_dev_set()

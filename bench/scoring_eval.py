@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -169,6 +170,9 @@ def utterance_figures(utterances: list[dict], results: list[Scorecard]) -> dict[
 
 def synthesize(call: dict, folder: Path) -> Path:
     """Stereo WAV of ``call``: agent on the left channel, debtor on the right, in turn order."""
+    # sox dithers with fresh random noise on every run unless told otherwise (-R): the same
+    # call would then be other audio each time, and Whisper may hear other words.
+    os.environ.setdefault("SOX_OPTS", "-R")
     channels: dict[str, list[str]] = {"agent": [], "debtor": []}
     for i, turn in enumerate(call["transcript"]["turns"]):
         spoken = folder / f"t{i}.wav"
