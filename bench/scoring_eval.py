@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 from bench import side_by_side  # noqa: E402
 from bench.conversation_eval import COARSE  # noqa: E402
 from bench.docs_section import machine, write_section  # noqa: E402
-from bench.metrics import f1  # noqa: E402
+from bench.metrics import f1, meets  # noqa: E402
 from coach.catalog import load_catalog  # noqa: E402
 from coach.engines import load_scoring_models  # noqa: E402
 from coach.nlp.encoder import load_default_encoder  # noqa: E402
@@ -275,7 +275,7 @@ def figure_lines(figures: dict[str, float]) -> list[str]:
     lines = ["| figure | value | target | |", "|---|---|---|---|"]
     for name, value in figures.items():
         target = TARGETS.get(name, "")
-        verdict = "" if not target else "met" if _met(value, target) else "**missed**"
+        verdict = "" if not target else "met" if meets(value, target) else "**missed**"
         lines.append(f"| {name} | {shown(name, value)} | {target} | {verdict} |")
     return lines
 
@@ -325,11 +325,6 @@ def side_by_side_dev(
         "tone 3-class accuracy": coarse_accuracy(gold_tones, said_tones),
         "outcome accuracy": figures["call outcome accuracy"],
     }
-
-
-def _met(value: float, target: str) -> bool:
-    number = float(target.split()[1]) / (100 if "%" in target else 1)
-    return value >= number if target.startswith(">=") else value <= number
 
 
 def main() -> None:

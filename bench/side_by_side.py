@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from bench import conversation_eval, rule_lines_eval, rule_model_eval
-from bench.metrics import f1
+from bench.metrics import f1, meets
 from coach.catalog import Catalog
 from coach.catalog.kinds import RULE_LINES
 from coach.nlp.encoder import TextEncoder
@@ -135,7 +135,7 @@ def report(
     ]
     for name, target in TARGETS.items():
         cells = [_shown(column.get(name)) for column in (dev, held_out, sealed)]
-        met = _met(sealed[name], target) if name in sealed else False
+        met = meets(sealed[name], target) if name in sealed else False
         mark = "met" if met else "**not met**"
         lines.append(f"| {name} | {' | '.join(cells)} | {target} {mark} |")
     lines += [
@@ -181,8 +181,3 @@ def _counts_f1(counts: Counter | None) -> float | None:
 
 def _shown(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
-
-
-def _met(value: float, target: str) -> bool:
-    sign, number = target.split()
-    return value >= float(number) if sign == ">=" else value <= float(number)

@@ -67,12 +67,13 @@ def embed_fields(encoder: TextEncoder, texts: Sequence[str], fields: int = 1) ->
     columns = split_fields(texts, fields)
     flat = encoder.encode([text for column in columns for text in column])
     blocks = [flat[i * len(texts) : (i + 1) * len(texts)] for i in range(fields)]
-    first, second = _unit(blocks[0]), _unit(blocks[1])
+    first, second = unit_rows(blocks[0]), unit_rows(blocks[1])
     cosine = (first * second).sum(axis=1, keepdims=True)
     return np.hstack([*blocks, first * second, cosine])
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
+def unit_rows(rows: np.ndarray) -> np.ndarray:
+    """Each row scaled to length 1 (a zero row stays zero)."""
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
     return rows / np.where(norms == 0, 1.0, norms)
 

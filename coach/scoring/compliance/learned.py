@@ -17,7 +17,7 @@ import numpy as np
 
 from coach.corpus import LabelledText, RuleLines
 from coach.nlp.encoder import TextEncoder
-from coach.nlp.heads import ClassifierHead
+from coach.nlp.heads import ClassifierHead, unit_rows
 
 POSITIVE, NEGATIVE = "positive", "negative"
 # The probe's setting: the word block at full weight beside the embedding.
@@ -102,8 +102,10 @@ class JurisdictionRuleModel:
         if head is None or not head.triggers or not texts:
             return np.zeros(len(texts))
         if rule not in self._trigger_rows:
-            self._trigger_rows[rule] = _unit(self.encoder.encode(head.triggers))
-        return np.asarray((_unit(self.encoder.encode(texts)) @ self._trigger_rows[rule].T).max(1))
+            self._trigger_rows[rule] = unit_rows(self.encoder.encode(head.triggers))
+        return np.asarray(
+            (unit_rows(self.encoder.encode(texts)) @ self._trigger_rows[rule].T).max(1)
+        )
 
     @staticmethod
     def _positive(head: ClassifierHead, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
@@ -119,8 +121,3 @@ class RuleModels:
 
     def get(self, jurisdiction: str) -> JurisdictionRuleModel | None:
         return self.by_jurisdiction.get(jurisdiction)
-
-
-def _unit(rows: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows / np.where(norms == 0, 1.0, norms)
