@@ -112,3 +112,33 @@ class WriterCorpus:
 
     writer: str
     items: tuple[ListeningPair, ...] | tuple[OutcomeCall, ...]
+
+
+IntentPositiveKind = Literal[
+    "direct", "indirect", "run_on", "partial", "asr_garbled", "code_mixed", "other"
+]
+IntentNegativeKind = Literal["near_miss", "other_intent", "asr_garbled", "other"]
+INTENT_POSITIVE_KINDS: tuple[str, ...] = get_args(IntentPositiveKind)
+INTENT_NEGATIVE_KINDS: tuple[str, ...] = get_args(IntentNegativeKind)
+
+
+@dataclass(frozen=True)
+class IntentLine:
+    """One trainee (collector) reply labelled for one intent: ``positive`` when the reply
+    carries it (it may carry others), ``negative`` for a near-miss that does not.
+    ``debtor_before`` is the debtor turn the reply answers, where the intent answers one."""
+
+    intent: str
+    label: RuleLineLabel
+    kind: str
+    text: str
+    debtor_before: str | None = None
+    jurisdiction: str | None = None
+
+
+@dataclass(frozen=True)
+class IntentLines:
+    """One writer's intent lines (``intents/<writer>.jsonl``)."""
+
+    writer: str
+    lines: tuple[IntentLine, ...]

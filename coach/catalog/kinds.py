@@ -13,9 +13,11 @@ from pydantic import BaseModel, ValidationError
 from coach.catalog.conversations import load_listening_pairs, load_outcome_calls
 from coach.catalog.corpora import corpus_loader
 from coach.catalog.errors import ContentError, located, validation_messages
+from coach.catalog.intent_lines import check_intent_lines, load_intent_lines
 from coach.catalog.rule_lines import check_rule_lines, load_rule_lines
 from coach.catalog.source import line_locator, read_mapping
 from coach.progress.taxonomy import SkillTaxonomy
+from coach.scenarios.intents import IntentSet
 from coach.scoring.compliance.rules import RULE_TYPES, RulePack, check_rule_pack
 from coach.scoring.scorecard import ScorecardDefinition, check_scorecard
 from coach.scoring.tone import DEBTOR_AFFECT_CLASSES, TONE_CLASSES
@@ -26,6 +28,8 @@ DEBTOR_AFFECT = "debtor_affect"
 RULE_LINES = "rule_lines"
 LISTENING_PAIRS = "listening_pairs"
 OUTCOME_CALLS = "outcome_calls"
+INTENT_SET = "intent_set"
+INTENT_LINES = "intent_lines"
 
 Load = Callable[[Path, str], Any]
 # A value's id and the version its file declares (None: the file declares none).
@@ -185,4 +189,11 @@ CONTENT_KINDS: tuple[ContentKind, ...] = (
     ),
     ContentKind(name=LISTENING_PAIRS, pattern="listening/*.jsonl", load=load_listening_pairs),
     ContentKind(name=OUTCOME_CALLS, pattern="outcomes/*.jsonl", load=load_outcome_calls),
+    ContentKind(name=INTENT_SET, pattern="intents/intents.yaml", load=schema(IntentSet)),
+    ContentKind(
+        name=INTENT_LINES,
+        pattern="intents/*.jsonl",
+        load=load_intent_lines,
+        check=check_intent_lines,
+    ),
 )

@@ -1,0 +1,72 @@
+"""Labelled trainee replies (``intents/<writer>.jsonl``): what the role-play intent heads
+train on, one writer a file so figures can leave one writer out; every intent id must be
+defined in ``intents/intents.yaml``."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from coach.catalog.corpora import json_object, read_jsonl
+from coach.corpus import INTENT_NEGATIVE_KINDS, INTENT_POSITIVE_KINDS, IntentLine, IntentLines
+
+_KEYS = ("intent", "label", "kind", "text", "debtor_before", "jurisdiction")
+_SHAPE = '{"intent": "greet", "label": "positive", "kind": "direct", "text": "..."}'
+_JURISDICTIONS = ("US", "UK", "IN")
+_MAX_WORDS = 120
+
+
+def load_intent_lines(path: Path, source: str) -> IntentLines:
+    """One writer's file, or ``ContentError`` listing every bad line."""
+    return IntentLines(Path(source).stem, tuple(read_jsonl(path, source, parse_intent_line)))
+
+
+def parse_intent_line(line: str) -> tuple[IntentLine | None, str]:
+    """One line as an :class:`IntentLine`, or ``None`` and the first thing wrong with it."""
+    row, problem = json_object(line, _SHAPE)
+    if row is None:
+        return None, problem
+    problem = _problem(row)
+    if problem:
+        return None, problem
+    return IntentLine(**row), ""
+
+
+def _problem(row: dict[str, Any]) -> str:
+    unknown = sorted(set(row) - set(_KEYS))
+    if unknown:
+        return f"unknown key {unknown[0]!r} (allowed: {', '.join(_KEYS)})"
+    for key in ("intent", "text", "kind"):
+        if not isinstance(row.get(key), str) or not row[key].strip():
+            return f"{key!r} must be non-empty text"
+    if "debtor_before" in row and not isinstance(row["debtor_before"], str):
+        return "'debtor_before' must be text when given"
+    if "jurisdiction" in row and row["jurisdiction"] not in _JURISDICTIONS:
+        return f"jurisdiction {row['jurisdiction']!r} is not one of {', '.join(_JURISDICTIONS)}"
+    label = row.get("label")
+    if label not in ("positive", "negative"):
+        return f"label {label!r} is not one of positive, negative"
+    kinds = INTENT_POSITIVE_KINDS if label == "positive" else INTENT_NEGATIVE_KINDS
+    if row["kind"] not in kinds:
+        return f"kind {row['kind']!r} is not a {label} kind ({', '.join(kinds)})"
+    if len(row["text"].split()) > _MAX_WORDS:
+        return f"'text' is one reply: at most {_MAX_WORDS} words"
+    return ""
+
+
+def check_intent_lines(lines: IntentLines, source: str, context: Any) -> list[str]:
+    """Cross-check: every intent id is defined in intents.yaml (silent while it is broken:
+    its own errors say why)."""
+    sets = list(context.loaded.get("intent_set", {}).values())
+    if "intent_set" in context.failed:
+        return []
+    if not sets:
+        return [f"{source}: intent lines need intents/intents.yaml to define their intents"]
+    known = sorted(sets[0].ids)
+    errors = []
+    for intent in sorted({line.intent for line in lines.lines} - set(known)):
+        close = difflib.get_close_matches(intent, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        errors.append(f"{source}: unknown intent {intent!r}: not defined in intents.yaml{hint}")
+    return errors
