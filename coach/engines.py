@@ -29,8 +29,9 @@ from coach.speech.transcriber import (
 
 if TYPE_CHECKING:
     from coach.catalog import Catalog
-    from coach.corpus import RuleLines, WriterCorpus
+    from coach.corpus import IntentLines, RuleLines, WriterCorpus
     from coach.nlp.encoder import TextEncoder
+    from coach.scenarios.intent_model import IntentHeads
     from coach.scoring.compliance.learned import RuleModels
     from coach.scoring.moments import MomentHeads
     from coach.scoring.outcome_model import OutcomeHead
@@ -438,3 +439,38 @@ def _shared_encoder(cache_dir: Path) -> TextEncoder:
     from coach.nlp.encoder import load_default_encoder
 
     return load_default_encoder(cache_dir=cache_dir)
+
+
+def intent_heads(
+    corpora: Sequence[IntentLines], encoder: TextEncoder, cache_dir: Path
+) -> IntentHeads | None:
+    """The role-play intent heads, trained on ``intents/*.jsonl`` (or read from
+    ``cache_dir``); ``None`` without any lines."""
+    from coach.nlp.heads import load_or_train_head
+    from coach.scenarios.intent_model import (
+        INTENT_FIELDS,
+        INTENT_LEXICAL_WEIGHT,
+        NO,
+        YES,
+        IntentHeads,
+        intent_examples,
+        intents_with_lines,
+    )
+
+    intents = intents_with_lines(corpora)
+    if not intents:
+        return None
+    return IntentHeads(
+        {
+            intent: load_or_train_head(
+                f"intent-{intent}",
+                intent_examples(corpora, intent),
+                encoder,
+                cache_dir,
+                classes=(NO, YES),
+                lexical_weight=INTENT_LEXICAL_WEIGHT,
+                fields=INTENT_FIELDS,
+            )
+            for intent in intents
+        }
+    )
