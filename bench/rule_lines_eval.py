@@ -1,6 +1,11 @@
 """How the compliance engine judges labelled rule lines, per rule and per writer: figures only.
 
     .venv/bin/python bench/rule_lines_eval.py DIR [DIR ...] [--name NAME] [--out docs/benchmarks.md]
+    .venv/bin/python bench/rule_lines_eval.py --held-out [--rules ID ...] [--out ...]
+
+``--held-out`` judges each writer of ``content/rule_lines`` through the whole engine (patterns,
+gates, metadata caps) with the learned heads trained without that writer: the honest measure
+of how the engine, not the heads alone, treats wording it has not seen.
 
 Each DIR holds ``us.jsonl``/``uk.jsonl``/``in.jsonl`` in the rule-lines format
 (docs/content-authoring.md): ``content/rule_lines/<writer>`` or a sealed set kept outside the
@@ -13,11 +18,12 @@ when the agent turn satisfies it. No line is ever printed, so a sealed set stays
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,6 +40,9 @@ from coach.scoring.compliance.learned import LINES_IN_ANOTHER_SENSE  # noqa: E40
 from coach.scoring.pipeline import ScoringModels, score_transcript  # noqa: E402
 from coach.scoring.result import Scorecard  # noqa: E402
 
+# Model-violation thresholds the held-out sweep tries (the engine's is VIOLATION_THRESHOLD).
+SWEEP = (0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+
 
 @dataclass(frozen=True)
 class Judged:
@@ -45,6 +54,11 @@ class Judged:
     gold: bool
     found: bool  # violation, or the disclosure recognised
     found_or_suspected: bool
+    # A violation from a pattern, metadata or sequence check; the highest confidence of a
+    # model violation (0: none): what the violation threshold sweep recomputes "found" from.
+    pattern_violation: bool = False
+    model_confidence: float = 0.0
+    disclosure: bool = False
 
 
 def read_lines(folder: Path) -> list[tuple[str, RuleLine]]:
@@ -74,8 +88,14 @@ def judge(jurisdiction: str, line: RuleLine, models: ScoringModels, writer: str)
     agent = len(turns) - 1
     if _is_disclosure(line.rule, models):
         found = line.rule in card.turns[agent].satisfies
-        return Judged(writer, line.rule, line.kind, line.label == "positive", found, found)
+        gold = line.label == "positive"
+        return Judged(writer, line.rule, line.kind, gold, found, found, disclosure=True)
     statuses = _statuses(card, line.rule, agent)
+    violations = [
+        f
+        for f in card.findings
+        if f.rule_id == line.rule and f.turn == agent and f.status == "violation"
+    ]
     return Judged(
         writer,
         line.rule,
@@ -83,6 +103,8 @@ def judge(jurisdiction: str, line: RuleLine, models: ScoringModels, writer: str)
         line.label == "positive",
         "violation" in statuses,
         bool(statuses & {"violation", "suspected"}),
+        any(f.detector != "model" for f in violations),
+        max((f.confidence for f in violations if f.detector == "model"), default=0.0),
     )
 
 
@@ -119,8 +141,9 @@ def figures(judged: list[Judged], strict: bool = True) -> dict[str, float]:
 
 def rule_rows(judged: list[Judged]) -> list[str]:
     rows = [
-        "| rule | positives | negatives | recall | FP rate | recall incl. suspected |",
-        "|---|---|---|---|---|---|",
+        "| rule | positives | negatives | recall | FP rate | recall incl. suspected "
+        "| FP rate incl. suspected |",
+        "|---|---|---|---|---|---|---|",
     ]
     for rule in sorted({j.rule for j in judged}):
         mine = [j for j in judged if j.rule == rule]
@@ -129,7 +152,11 @@ def rule_rows(judged: list[Judged]) -> list[str]:
         recall = sum(j.found for j in pos) / len(pos) if pos else 0.0
         loose = sum(j.found_or_suspected for j in pos) / len(pos) if pos else 0.0
         fp = sum(j.found for j in neg) / len(neg) if neg else 0.0
-        rows.append(f"| {rule} | {len(pos)} | {len(neg)} | {recall:.2f} | {fp:.2f} | {loose:.2f} |")
+        fp_loose = sum(j.found_or_suspected for j in neg) / len(neg) if neg else 0.0
+        rows.append(
+            f"| {rule} | {len(pos)} | {len(neg)} | {recall:.2f} | {fp:.2f} | {loose:.2f} "
+            f"| {fp_loose:.2f} |"
+        )
     return rows
 
 
@@ -142,6 +169,24 @@ def kind_rows(judged: list[Judged]) -> list[str]:
             right = sum(j.found == j.gold for j in mine) / len(mine)
             label = "positive" if gold else "negative"
             rows.append(f"| {label} | {kind} | {len(mine)} | {right:.0%} |")
+    return rows
+
+
+def threshold_rows(judged: list[Judged]) -> list[str]:
+    """Prohibitions' figures had a model violation needed at least each threshold."""
+    rows = [
+        "| model violation from | macro-F1 | micro precision | micro recall | FP on negatives |",
+        "|---|---|---|---|---|",
+    ]
+    for threshold in SWEEP:
+        moved = [
+            replace(j, found=j.pattern_violation or j.model_confidence >= threshold) for j in judged
+        ]
+        f = figures(moved)
+        rows.append(
+            f"| {threshold:.2f} | {f['macro-F1']:.3f} | {f['micro precision']:.3f} "
+            f"| {f['micro recall']:.3f} | {f['false positives on negatives']:.3f} |"
+        )
     return rows
 
 
@@ -167,34 +212,86 @@ def _training_note(folders: list[Path]) -> list[str]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folders", type=Path, nargs="+")
-    parser.add_argument("--name", default="rule-lines", help="the docs section to write")
-    parser.add_argument("--out", type=Path, help="write the figures into this markdown file")
-    args = parser.parse_args()
-    begin = time.perf_counter()
+def judge_folders(folders: list[Path], rules: set[str]) -> list[Judged]:
+    """Every line of the folders (of the given rules, or all) with the heads of all content."""
     with tempfile.TemporaryDirectory() as cache:
         models = load_scoring_models(
             load_catalog(REPO / "content"), Path(cache), load_default_encoder()
         )
-        judged = [
+        return [
             judge(jurisdiction, line, models, folder.name)
-            for folder in args.folders
+            for folder in folders
             for jurisdiction, line in read_lines(folder)
+            if not rules or line.rule in rules
         ]
-    command = "bench/rule_lines_eval.py " + " ".join(str(f) for f in args.folders)
+
+
+def judge_held_out(rules: set[str]) -> list[Judged]:
+    """Each writer's lines judged by an engine whose heads never saw that writer."""
+    writers = sorted(p for p in (REPO / "content" / "rule_lines").iterdir() if p.is_dir())
+    encoder = load_default_encoder()
+    judged: list[Judged] = []
+    with tempfile.TemporaryDirectory() as work:
+        cache = Path(work) / "cache"  # shared: only the rule heads differ between folds
+        for writer in writers:
+            content = Path(work) / "content"
+            shutil.rmtree(content, ignore_errors=True)
+            shutil.copytree(REPO / "content", content)
+            shutil.rmtree(content / "rule_lines" / writer.name)
+            models = load_scoring_models(load_catalog(content), cache, encoder)
+            judged += [
+                judge(jurisdiction, line, models, writer.name)
+                for jurisdiction, line in read_lines(writer)
+                if not rules or line.rule in rules
+            ]
+    return judged
+
+
+def _held_out_note(held_out: bool) -> list[str]:
+    if not held_out:
+        return []
+    return [
+        "",
+        "**Held out:** each writer's lines are judged by the whole engine with rule heads "
+        "trained on the other writers only.",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", type=Path, nargs="*")
+    parser.add_argument("--held-out", action="store_true", help="leave each writer out in turn")
+    parser.add_argument("--rules", nargs="*", default=[], help="judge only these rules' lines")
+    parser.add_argument("--name", default="rule-lines", help="the docs section to write")
+    parser.add_argument("--out", type=Path, help="write the figures into this markdown file")
+    args = parser.parse_args()
+    if bool(args.folders) == args.held_out:
+        parser.error("give folders, or --held-out alone")
+    begin = time.perf_counter()
+    rules = set(args.rules)
+    if args.held_out:
+        judged = judge_held_out(rules)
+        command = "bench/rule_lines_eval.py --held-out"
+    else:
+        judged = judge_folders(args.folders, rules)
+        command = "bench/rule_lines_eval.py " + " ".join(str(f) for f in args.folders)
+    if rules:
+        command += " --rules " + " ".join(sorted(rules))
     lines = [
         f"## Rule lines: {args.name} (`{command}`)",
         "",
         f"Machine: {machine()}  ",
         f"Wall time: {time.perf_counter() - begin:.0f} s.",
         *_training_note(args.folders),
+        *_held_out_note(args.held_out),
         "",
         *figure_table("all folders", judged),
     ]
     for writer in sorted({j.writer for j in judged}):
         lines += ["", *figure_table(writer, [j for j in judged if j.writer == writer])]
+    if args.held_out:
+        prohibitions = [j for j in judged if not j.disclosure]
+        lines += ["", "### Violation threshold sweep", "", *threshold_rows(prohibitions)]
     lines += ["", "### Per rule", "", *rule_rows(judged)]
     lines += ["", "### Per kind of line", "", *kind_rows(judged)]
     markdown = "\n".join(lines)

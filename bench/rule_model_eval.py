@@ -30,6 +30,7 @@ from coach.nlp.heads import fit_estimator  # noqa: E402
 from coach.scoring.compliance.learned import (  # noqa: E402
     POSITIVE,
     RULE_LEXICAL_WEIGHT,
+    head_text,
     rule_examples,
     rules_with_positives,
 )
@@ -43,7 +44,7 @@ def held_out_scores(
     groups: list[RuleLines], encoder: object
 ) -> list[tuple[str, str, bool, str, float]]:
     """(writer, rule, gold, kind, probability) for every line, its writer left out of training."""
-    texts = sorted({ln.text for g in groups for ln in g.lines})
+    texts = sorted({head_text(ln.text) for g in groups for ln in g.lines})
     rows = dict(zip(texts, encoder.encode(texts), strict=True))  # type: ignore[attr-defined]
     out = []
     for writer in sorted({g.writer for g in groups}):
@@ -70,9 +71,8 @@ def held_out_scores(
                     RULE_LEXICAL_WEIGHT,
                 )
                 column = list(model.classes_).index(POSITIVE)
-                probs = model.predict_proba(
-                    np.stack([rows[ln.text] for ln in mine]), [ln.text for ln in mine]
-                )[:, column]
+                read = [head_text(ln.text) for ln in mine]
+                probs = model.predict_proba(np.stack([rows[t] for t in read]), read)[:, column]
                 out += [
                     (writer, rule, ln.label == POSITIVE, ln.kind, float(p))
                     for ln, p in zip(mine, probs, strict=True)

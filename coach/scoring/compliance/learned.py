@@ -10,6 +10,7 @@ head; the same data and encoder give the same probabilities.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,11 +36,36 @@ ANSWERS_DEBTOR_SHARE = 0.5
 LINES_IN_ANOTHER_SENSE = frozenset({"US-REGF-1006.6e-ELECTRONIC-OPT-OUT"})
 
 
+_NUMBER_WORD = (
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety|hundred|thousand|million|lakh|lakhs|crore|crores|zero|half|quarter"
+    r"|third(?![\s-]+part)|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth"
+    r"|thirtieth)"
+)
+_NUMBER = re.compile(
+    r"[$£€₹]?\d+(?:[,.:]\d+)*(?:st|nd|rd|th|k)?(?:\s?(?:am|pm)\b)?"
+    rf"|\b(?:one[\s-]+)?{_NUMBER_WORD}(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}|one|first|second))*\b",
+    re.IGNORECASE,
+)
+
+
+def head_text(text: str) -> str:
+    """What a rule head reads: the turn with every number, in digits or in words, as the word
+    "number". Speech recognition writes "5.30" and "$1,100" where a typed line says "five
+    thirty" and "eleven hundred dollars"; a head trained on one form must not judge the other
+    differently (an amount or a time is rarely what makes a line lawful or not, while "six
+    times today" keeps its "times today")."""
+    return _NUMBER.sub("number", text)
+
+
 def rule_examples(lines: Iterable[RuleLines], rule: str) -> list[LabelledText]:
-    """The rule's positives against every other line of the same files (as given)."""
+    """The rule's positives against every other line of the same files, as a head reads them
+    (:func:`head_text`)."""
     return [
         LabelledText(
-            line.text, POSITIVE if line.rule == rule and line.label == POSITIVE else NEGATIVE
+            head_text(line.text),
+            POSITIVE if line.rule == rule and line.label == POSITIVE else NEGATIVE,
         )
         for group in lines
         for line in group.lines
@@ -93,6 +119,7 @@ class JurisdictionRuleModel:
         """Per rule, the probability that each text is a positive line for it."""
         if not texts:
             return {rule: np.zeros(0) for rule in self.heads}
+        texts = [head_text(t) for t in texts]
         embeddings = self.encoder.encode(texts)
         return {rule: self._positive(h.head, embeddings, texts) for rule, h in self.heads.items()}
 

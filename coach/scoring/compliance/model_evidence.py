@@ -2,12 +2,15 @@
 
 Patterns stay first: a turn a pattern already judged is left alone. On the other agent turns
 of a prohibition, a probability at or above :data:`VIOLATION_THRESHOLD` is a violation and one
-between :data:`SUSPECTED_THRESHOLD` and it is *suspected* (a person should listen); on a
-process check that words can break (persistent calling, contact times, vulnerability) a head
-finding is at most *suspected*. The head does not read metadata or the call's order, so the
-rule's metadata conditions still apply, and a rule that answers the debtor (cease, dispute,
-attorney, workplace, ...) is at most *suspected* unless an earlier debtor turn plausibly asked
-for it. A required disclosure is met by a turn at or above :data:`DISCLOSURE_THRESHOLD`.
+between :data:`SUSPECTED_THRESHOLD` and it is *suspected* (a person should listen). The head
+does not read metadata or the call's order, so the rule's metadata conditions still apply;
+where the verdict turns on a fact the call does not give (no judgment, an expired debt) or on
+conduct across the call (a process check), a violation needs the higher
+:data:`WORDS_CARRY_FACT_THRESHOLD`: the words themselves must carry the fact. A rule that
+answers the debtor (cease, dispute, attorney, workplace, ...) or a process check without a
+phrase list (contact times, vulnerability) is at most *suspected* unless an earlier debtor
+turn plausibly asked for it.
+A required disclosure is met by a turn at or above :data:`DISCLOSURE_THRESHOLD`.
 Thresholds come from the leave-one-writer-out figures (docs/benchmarks.md, docs/decisions.md).
 """
 
@@ -26,11 +29,16 @@ from coach.scoring.compliance.rules import Rule
 from coach.transcript import Transcript
 
 VIOLATION_THRESHOLD = 0.65
+# A model violation on a rule whose verdict turns on a fact the words must carry (no judgment,
+# an expired debt, a process check): see _caps and docs/decisions.md.
+WORDS_CARRY_FACT_THRESHOLD = 0.75
 SUSPECTED_THRESHOLD = 0.4
 DISCLOSURE_THRESHOLD = 0.5
 # An earlier debtor turn this close (cosine) to the rule's training debtor turns is a trigger.
 TRIGGER_SIMILARITY = 0.5
 PROHIBITIONS = ("prohibited-statement", "prohibited-conduct")
+Cap = Literal["violation", "suspected"] | None
+_CAP_ORDER: tuple[Cap, ...] = (None, "suspected", "violation")
 _NEVER_SAID = "missing", "suspected"
 
 
@@ -81,26 +89,29 @@ def with_model(rule: Rule, verdict: Verdict, call: CallProbabilities, ctx: CallC
         return _disclosure(verdict, call.agent, probabilities)
     if not judged_on_words(rule):
         return verdict
-    cap = _metadata_cap(rule, ctx)
-    if cap is None:
+    plain, carried = _caps(rule, ctx)
+    if carried is None:
         return verdict
-    if rule.kind not in PROHIBITIONS:
-        # A process check is about conduct across the call (what was done after a disclosure),
-        # which one turn's words can suggest but not settle: a person should check.
-        cap = "suspected"
+    # The probability a violation needs: the usual one where the words alone can settle the
+    # rule, a higher one where they must also carry its fact (None: never more than suspected).
+    bar = (
+        VIOLATION_THRESHOLD
+        if plain == "violation"
+        else WORDS_CARRY_FACT_THRESHOLD
+        if carried == "violation"
+        else None
+    )
     judged = {h.turn for h in verdict.hits}
     head = call.model.heads[rule.id]
     added = []
     for turn, p in zip(call.agent, probabilities, strict=True):
         if turn in judged or p < SUSPECTED_THRESHOLD:
             continue
-        status: Status = (
-            "violation" if p >= VIOLATION_THRESHOLD and cap == "violation" else "suspected"
-        )
+        status: Status = "violation" if bar is not None and p >= bar else "suspected"
         note = f"The learned model judged this turn a breach (probability {p:.2f})."
         if (
             status == "violation"
-            and head.answers_debtor
+            and (head.answers_debtor or _owes_trigger(rule))
             and not call.triggered_before(rule, turn, ctx)
         ):
             status = "suspected"
@@ -133,20 +144,41 @@ def _disclosure(verdict: Verdict, agent: tuple[int, ...], probabilities: np.ndar
     return replace(verdict, hits=hits, satisfied_by=tuple(sorted(heard)))
 
 
-def _metadata_cap(rule: Rule, ctx: CallContext) -> Literal["violation", "suspected"] | None:
-    """The strongest status the rule's metadata conditions allow (None: the rule is off)."""
-    cap: Literal["violation", "suspected"] = "violation"
-    for spec in rule.detection:
-        if not isinstance(spec, Phrase):
-            continue
-        if spec.status == "suspected":
-            cap = "suspected"
-        condition = spec.confirm
-        if condition is None:
-            continue
-        state = condition.state(ctx.metadata)
-        if state == "unmet" or (state == "unknown" and condition.when_missing == "not_assessable"):
-            return None
-        if state == "unknown":
-            cap = "suspected"
-    return cap
+def _caps(rule: Rule, ctx: CallContext) -> tuple[Cap, Cap]:
+    """The strongest status a model finding may have on the words alone, and once the words
+    themselves carry the fact the rule turns on (None: the rule is off for this call).
+
+    On the words alone a finding is held to what every one of the rule's phrase lists allows
+    and a process check is at most suspected. The head learned from lines that state the fact
+    ("this is from 2009 and we can still take you to court", "I've rung you six times today"),
+    so a very confident head has heard it: then the finding gets the most any phrase list
+    allows, and a process check may be a violation. With the fact given and unmet (a judgment
+    exists, the debt is in time) every list is off."""
+    caps = [_phrase_cap(spec, ctx) for spec in rule.detection if isinstance(spec, Phrase)]
+    if not caps:
+        caps = ["violation"]
+    carried = max(caps, key=_CAP_ORDER.index)
+    plain = min(caps, key=_CAP_ORDER.index)
+    if rule.kind not in PROHIBITIONS and plain is not None:
+        plain = "suspected"
+    return plain, carried
+
+
+def _owes_trigger(rule: Rule) -> bool:
+    """A process check without a phrase list answers the debtor (a time or place asked for, a
+    vulnerability disclosed): it is settled only where an earlier debtor turn raised it."""
+    return rule.kind not in PROHIBITIONS and not any(
+        isinstance(spec, Phrase) for spec in rule.detection
+    )
+
+
+def _phrase_cap(spec: Phrase, ctx: CallContext) -> Cap:
+    """What one phrase list allows a finding on its words to be, given the call's metadata."""
+    condition = spec.confirm
+    state = "met" if condition is None else condition.state(ctx.metadata)
+    if state == "unmet":
+        return None
+    if state == "unknown":
+        assert condition is not None
+        return None if condition.when_missing == "not_assessable" else "suspected"
+    return spec.status

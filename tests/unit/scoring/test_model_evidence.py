@@ -16,6 +16,7 @@ from coach.scoring.compliance.learned import JurisdictionRuleModel, RuleHead
 from coach.scoring.compliance.model_evidence import (
     SUSPECTED_THRESHOLD,
     VIOLATION_THRESHOLD,
+    WORDS_CARRY_FACT_THRESHOLD,
     CallProbabilities,
     judged_on_words,
 )
@@ -27,7 +28,11 @@ ARREST = "US-FDCPA-1692e4-THREAT-ARREST"
 GARNISH = "US-FDCPA-1692e4-THREAT-GARNISH-SEIZE"
 CEASE = "US-FDCPA-1692cc-CEASE-COMMUNICATION"
 RECORDING = "US-GEN-CALL-RECORDING-DISCLOSURE"
+TIME_BARRED = "US-REGF-1006.26b-TIME-BARRED-SUIT-THREAT"
 HIGH, MIDDLE, LOW = VIOLATION_THRESHOLD + 0.05, SUSPECTED_THRESHOLD + 0.05, 0.01
+# Sure enough that the words themselves carry the fact a rule turns on.
+CARRIED = WORDS_CARRY_FACT_THRESHOLD + 0.01
+assert HIGH < WORDS_CARRY_FACT_THRESHOLD
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +86,20 @@ def test_metadata_conditions_still_hold_for_model_findings(packs):
     line = "agent: We'll be taking it out of your pay packet soon."
     unknown = model_findings(judge(packs, [line], {GARNISH: [HIGH]}), GARNISH)
     assert [f.status for f in unknown] == ["suspected"]
-    judged = judge(packs, [line], {GARNISH: [HIGH]}, metadata={"judgment_exists": True})
+    judged = judge(packs, [line], {GARNISH: [CARRIED]}, metadata={"judgment_exists": True})
     assert model_findings(judged, GARNISH) == []
+
+
+def test_a_fact_the_call_does_not_give_needs_words_that_carry_it(packs):
+    line = "agent: Pay today or the money leaves your bank account on Friday, no court needed."
+    sure = model_findings(judge(packs, [line], {GARNISH: [CARRIED]}), GARNISH)
+    assert [(f.status, f.confidence) for f in sure] == [("violation", pytest.approx(CARRIED))]
+    # A rule that needs its metadata to judge its own phrases still hears very sure words.
+    old = "agent: That 2009 card never goes away, we can take you to court whenever we like."
+    barred = model_findings(judge(packs, [old], {TIME_BARRED: [CARRIED]}), TIME_BARRED)
+    assert [f.status for f in barred] == ["violation"]
+    given = judge(packs, [old], {TIME_BARRED: [CARRIED]}, metadata={"debt_time_barred": False})
+    assert model_findings(given, TIME_BARRED) == []
 
 
 def test_a_rule_answering_the_debtor_needs_a_plausible_trigger(packs):
@@ -126,10 +143,23 @@ def test_process_checks_that_words_break_take_model_findings_but_call_order_chec
     assert not judged_on_words(rules[RECORDING])
 
 
-def test_a_process_check_takes_the_head_only_as_suspected(packs):
+def test_a_process_check_is_settled_by_words_only_when_they_carry_it(packs):
     persistent = "IN-RBI-RA-PERSISTENT-CALLING"
     line = "agent: Madam you will be hearing from me again and again today, that I assure you."
-    model = FixedModel({persistent: [HIGH]}, {})
-    result = assess_compliance(call(line), "IN", packs, None, None, model)
-    [finding] = model_findings(result, persistent)
-    assert (finding.status, finding.turn) == ("suspected", 0)
+    for probability, status in ((HIGH, "suspected"), (CARRIED, "violation")):
+        model = FixedModel({persistent: [probability]}, {})
+        result = assess_compliance(call(line), "IN", packs, None, None, model)
+        [finding] = model_findings(result, persistent)
+        assert (finding.status, finding.turn) == (status, 0)
+
+
+def test_a_process_check_answering_the_debtor_needs_what_it_answers(packs):
+    vulnerable = "UK-FCA-FG21-1-VULNERABILITY"
+    # No pattern hears a demand here, so what the head says decides.
+    reply = "agent: Okay. Anyway, shall we look at the figures for this month then?"
+    model = FixedModel({vulnerable: [CARRIED, CARRIED]}, {})
+    alone = assess_compliance(call(reply), "UK", packs, None, None, model)
+    assert [f.status for f in model_findings(alone, vulnerable)] == ["suspected"]
+    told = call("debtor: I've been in hospital with depression since March.", reply)
+    after = assess_compliance(told, "UK", packs, None, None, model)
+    assert [(f.status, f.turn) for f in model_findings(after, vulnerable)] == [("violation", 1)]
