@@ -5,9 +5,10 @@
 Each dev call of ``tests/data/scoring/calls`` is synthesized as ``bench/scoring_eval.py``
 does it (espeak-ng, one voice per speaker, one speaker per channel), and the same two sides
 are also mixed into one channel: the stereo file is transcribed as ``stereo``, the mixed one
-as ``mono2`` (two speakers on one channel), both by the real Whisper tiny.en, and the gold
-text and both transcripts are scored by the real scoring pipeline. A call *agrees* when the
-sets of ``(rule, status)`` verdicts with status violation or missing are equal.
+as ``mono2`` (two speakers on one channel), both by the real Whisper model practice calls
+get by default (base), and the gold text and both transcripts are scored by the real scoring
+pipeline. A call *agrees* when the sets of ``(rule, status)`` verdicts with status violation
+or missing are equal.
 
 Reported: agreement of stereo and of mono with the gold text, of mono with stereo, and per
 call the rule ids on which they differ (never transcript text: this table is committed).
@@ -38,11 +39,13 @@ from coach.engines import load_scoring_models  # noqa: E402
 from coach.nlp.encoder import load_default_encoder  # noqa: E402
 from coach.scoring.pipeline import ScoringModels, score_transcript  # noqa: E402
 from coach.scoring.result import Scorecard  # noqa: E402
+from coach.speech.transcriber import Transcriber  # noqa: E402
 from coach.speech.turns import Segment  # noqa: E402
 from coach.transcript import Transcript, Word  # noqa: E402
 
 Verdicts = frozenset[tuple[str, str]]
 DEFAULT_DEBTOR_VOICE = scoring_eval.VOICES["debtor"]
+DEFAULT_AGENT_VOICE = scoring_eval.VOICES["agent"]
 
 
 def flagged_verdicts(result: Scorecard) -> Verdicts:
@@ -115,11 +118,14 @@ class CachedRecognizer:
 
 
 def run(
-    calls: list[dict], models: ScoringModels, verbose: bool, asr_cache: Path | None = None
+    calls: list[dict],
+    models: ScoringModels,
+    transcriber: Transcriber,
+    verbose: bool,
+    asr_cache: Path | None = None,
 ) -> tuple[list[str], dict]:
-    from coach.speech.transcriber import make_transcriber, transcribe_file
+    from coach.speech.transcriber import transcribe_file
 
-    transcriber = make_transcriber()
     if asr_cache is not None:
         transcriber.recognizer = CachedRecognizer(transcriber.recognizer, asr_cache)
     lines = [
@@ -169,23 +175,26 @@ def run(
     return lines, figures
 
 
-def report(figures: dict, lines: list[str], count: int, wall: float) -> str:
+def report(figures: dict, lines: list[str], count: int, wall: float, model: str) -> str:
     voices = scoring_eval.VOICES
     command = f".venv/bin/python bench/asr_verdicts.py --calls {count}"
     if voices["debtor"] != DEFAULT_DEBTOR_VOICE:
         command += f" --debtor-voice {voices['debtor']}"
+    if voices["agent"] != DEFAULT_AGENT_VOICE:
+        command += f" --agent-voice {voices['agent']}"
     return "\n".join(
         [
             "## Verdicts from Whisper transcripts, stereo and mono (`bench/asr_verdicts.py`, "
-            f"debtor voice {voices['debtor']})",
+            f"agent voice {voices['agent']}, debtor voice {voices['debtor']})",
             "",
             f"Command: `{command}`  ",
             f"Machine: {machine()}  ",
             f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. {count} dev calls of "
-            "`tests/data/scoring/calls` (half with expected findings), synthesized with "
-            f"espeak-ng (agent {voices['agent']}, debtor {voices['debtor']}, "
+            "`tests/data/scoring/calls` (half with expected findings), synthesized "
+            f"(agent {voices['agent']}, debtor {voices['debtor']}; {scoring_eval.PIPER_VOICE} is "
+            "Piper's neural voice, the others espeak-ng's; "
             f"{scoring_eval.GAP_S} s between turns), transcribed by "
-            "faster-whisper tiny.en (greedy, int8). A call agrees when its sets of (rule, "
+            f"{model} (greedy, int8). A call agrees when its sets of (rule, "
             "status) verdicts with status violation or missing are equal.",
             "",
             "| figure | value |",
@@ -216,6 +225,11 @@ def main() -> None:
         help="scoring model cache (trained once, then read)",
     )
     parser.add_argument(
+        "--agent-voice",
+        default=DEFAULT_AGENT_VOICE,
+        help=f"espeak-ng voice of the agent, or {scoring_eval.PIPER_VOICE} (Piper's neural voice)",
+    )
+    parser.add_argument(
         "--debtor-voice",
         default=DEFAULT_DEBTOR_VOICE,
         help="espeak-ng voice of the debtor (the agent keeps scoring_eval's)",
@@ -230,6 +244,7 @@ def main() -> None:
     args = parser.parse_args()
     # synthesize() reads the voices from scoring_eval's table at call time.
     scoring_eval.VOICES["debtor"] = args.debtor_voice
+    scoring_eval.VOICES["agent"] = args.agent_voice
     _, calls = scoring_eval.load_dev_set()
     count = args.calls if 0 < args.calls <= len(calls) else len(calls)
     begin = time.perf_counter()
@@ -237,11 +252,14 @@ def main() -> None:
     models = load_scoring_models(
         load_catalog(REPO / "content"), args.model_cache, load_default_encoder()
     )
-    lines, figures = run(pick(calls, count), models, args.show, args.asr_cache)
-    markdown = report(figures, lines, count, time.perf_counter() - begin)
+    transcriber = scoring_eval.calls_transcriber(args.model_cache)
+    lines, figures = run(pick(calls, count), models, transcriber, args.show, args.asr_cache)
+    markdown = report(figures, lines, count, time.perf_counter() - begin, transcriber.model_id)
     print(markdown)
     if args.out:
         voice = "" if args.debtor_voice == DEFAULT_DEBTOR_VOICE else f"-{args.debtor_voice}"
+        if args.agent_voice != DEFAULT_AGENT_VOICE:
+            voice += f"-agent-{args.agent_voice}"
         write_section(args.out, f"asr-verdicts{voice}", markdown)
 
 

