@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -83,3 +84,39 @@ def parse_line(line: str, classes: tuple[str, ...]) -> tuple[LabelledText | None
     if label not in classes:
         return None, f"label {label!r} is not one of {', '.join(classes)}"
     return LabelledText(text=text, label=label), ""
+
+
+@dataclass(frozen=True)
+class LabelledLineShape:
+    """What one labelled-line corpus allows: its keys, the keys that must be text (the first
+    of them names what the line is labelled for), the kinds per label, and a length cap."""
+
+    keys: tuple[str, ...]
+    required_text: tuple[str, ...]
+    optional_text: tuple[str, ...]
+    positive_kinds: tuple[str, ...]
+    negative_kinds: tuple[str, ...]
+    max_words: int
+    unit: str  # what ``text`` is, for the length message ("one agent turn")
+
+
+def labelled_line_problem(row: dict[str, Any], shape: LabelledLineShape) -> str:
+    """The first thing wrong with a positive/negative labelled line, or ""."""
+    unknown = sorted(set(row) - set(shape.keys))
+    if unknown:
+        return f"unknown key {unknown[0]!r} (allowed: {', '.join(shape.keys)})"
+    for key in shape.required_text:
+        if not isinstance(row.get(key), str) or not row[key].strip():
+            return f"{key!r} must be non-empty text"
+    for key in shape.optional_text:
+        if key in row and not isinstance(row[key], str):
+            return f"{key!r} must be text when given"
+    label = row.get("label")
+    if label not in ("positive", "negative"):
+        return f"label {label!r} is not one of positive, negative"
+    kinds = shape.positive_kinds if label == "positive" else shape.negative_kinds
+    if row["kind"] not in kinds:
+        return f"kind {row['kind']!r} is not a {label} kind ({', '.join(kinds)})"
+    if len(row["text"].split()) > shape.max_words:
+        return f"'text' is {shape.unit}: at most {shape.max_words} words"
+    return ""

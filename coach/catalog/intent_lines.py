@@ -8,13 +8,26 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from coach.catalog.corpora import json_object, read_jsonl
+from coach.catalog.corpora import (
+    LabelledLineShape,
+    json_object,
+    labelled_line_problem,
+    read_jsonl,
+)
 from coach.corpus import INTENT_NEGATIVE_KINDS, INTENT_POSITIVE_KINDS, IntentLine, IntentLines
 
 _KEYS = ("intent", "label", "kind", "text", "debtor_before", "jurisdiction")
 _SHAPE = '{"intent": "greet", "label": "positive", "kind": "direct", "text": "..."}'
 _JURISDICTIONS = ("US", "UK", "IN")
-_MAX_WORDS = 120
+_LINE = LabelledLineShape(
+    keys=_KEYS,
+    required_text=("intent", "text", "kind"),
+    optional_text=("debtor_before",),
+    positive_kinds=INTENT_POSITIVE_KINDS,
+    negative_kinds=INTENT_NEGATIVE_KINDS,
+    max_words=120,
+    unit="one reply",
+)
 
 
 def load_intent_lines(path: Path, source: str) -> IntentLines:
@@ -34,25 +47,10 @@ def parse_intent_line(line: str) -> tuple[IntentLine | None, str]:
 
 
 def _problem(row: dict[str, Any]) -> str:
-    unknown = sorted(set(row) - set(_KEYS))
-    if unknown:
-        return f"unknown key {unknown[0]!r} (allowed: {', '.join(_KEYS)})"
-    for key in ("intent", "text", "kind"):
-        if not isinstance(row.get(key), str) or not row[key].strip():
-            return f"{key!r} must be non-empty text"
-    if "debtor_before" in row and not isinstance(row["debtor_before"], str):
-        return "'debtor_before' must be text when given"
-    if "jurisdiction" in row and row["jurisdiction"] not in _JURISDICTIONS:
+    problem = labelled_line_problem(row, _LINE)
+    if not problem and "jurisdiction" in row and row["jurisdiction"] not in _JURISDICTIONS:
         return f"jurisdiction {row['jurisdiction']!r} is not one of {', '.join(_JURISDICTIONS)}"
-    label = row.get("label")
-    if label not in ("positive", "negative"):
-        return f"label {label!r} is not one of positive, negative"
-    kinds = INTENT_POSITIVE_KINDS if label == "positive" else INTENT_NEGATIVE_KINDS
-    if row["kind"] not in kinds:
-        return f"kind {row['kind']!r} is not a {label} kind ({', '.join(kinds)})"
-    if len(row["text"].split()) > _MAX_WORDS:
-        return f"'text' is one reply: at most {_MAX_WORDS} words"
-    return ""
+    return problem
 
 
 def check_intent_lines(lines: IntentLines, source: str, context: Any) -> list[str]:

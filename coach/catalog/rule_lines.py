@@ -7,13 +7,26 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from coach.catalog.corpora import json_object, read_jsonl
+from coach.catalog.corpora import (
+    LabelledLineShape,
+    json_object,
+    labelled_line_problem,
+    read_jsonl,
+)
 from coach.catalog.errors import ContentError
 from coach.corpus import NEGATIVE_KINDS, POSITIVE_KINDS, RuleLine, RuleLines
 
 _KEYS = ("rule", "label", "text", "kind", "debtor_before", "source")
 _SHAPE = '{"rule": "...", "label": "positive", "kind": "direct", "text": "..."}'
-_MAX_WORDS = 120
+_LINE = LabelledLineShape(
+    keys=_KEYS,
+    required_text=("rule", "text", "kind"),
+    optional_text=("debtor_before", "source"),
+    positive_kinds=POSITIVE_KINDS,
+    negative_kinds=NEGATIVE_KINDS,
+    max_words=120,
+    unit="one agent turn",
+)
 JURISDICTION_FILES = {"us": "US", "uk": "UK", "in": "IN"}
 
 
@@ -34,31 +47,10 @@ def parse_rule_line(line: str) -> tuple[RuleLine | None, str]:
     row, problem = json_object(line, _SHAPE)
     if row is None:
         return None, problem
-    problem = _problem(row)
+    problem = labelled_line_problem(row, _LINE)
     if problem:
         return None, problem
     return RuleLine(**row), ""
-
-
-def _problem(row: dict[str, Any]) -> str:
-    unknown = sorted(set(row) - set(_KEYS))
-    if unknown:
-        return f"unknown key {unknown[0]!r} (allowed: {', '.join(_KEYS)})"
-    for key in ("rule", "text", "kind"):
-        if not isinstance(row.get(key), str) or not row[key].strip():
-            return f"{key!r} must be non-empty text"
-    for key in ("debtor_before", "source"):
-        if key in row and not isinstance(row[key], str):
-            return f"{key!r} must be text when given"
-    label = row.get("label")
-    if label not in ("positive", "negative"):
-        return f"label {label!r} is not one of positive, negative"
-    kinds = POSITIVE_KINDS if label == "positive" else NEGATIVE_KINDS
-    if row["kind"] not in kinds:
-        return f"kind {row['kind']!r} is not a {label} kind ({', '.join(kinds)})"
-    if len(row["text"].split()) > _MAX_WORDS:
-        return f"'text' is one agent turn: at most {_MAX_WORDS} words"
-    return ""
 
 
 def check_rule_lines(lines: RuleLines, source: str, context: Any) -> list[str]:
