@@ -102,7 +102,7 @@ def with_model(rule: Rule, verdict: Verdict, call: CallProbabilities, ctx: CallC
         else None
     )
     judged = {h.turn for h in verdict.hits}
-    head = call.model.heads[rule.id]
+    needs_trigger = call.model.heads[rule.id].answers_debtor or _owes_trigger(rule)
     added = []
     for turn, p in zip(call.agent, probabilities, strict=True):
         if turn in judged or p < SUSPECTED_THRESHOLD:
@@ -111,7 +111,7 @@ def with_model(rule: Rule, verdict: Verdict, call: CallProbabilities, ctx: CallC
         note = f"The learned model judged this turn a breach (probability {p:.2f})."
         if (
             status == "violation"
-            and (head.answers_debtor or _owes_trigger(rule))
+            and needs_trigger
             and not call.triggered_before(rule, turn, ctx)
         ):
             status = "suspected"
