@@ -109,11 +109,7 @@ def with_model(rule: Rule, verdict: Verdict, call: CallProbabilities, ctx: CallC
             continue
         status: Status = "violation" if bar is not None and p >= bar else "suspected"
         note = f"The learned model judged this turn a breach (probability {p:.2f})."
-        if (
-            status == "violation"
-            and needs_trigger
-            and not call.triggered_before(rule, turn, ctx)
-        ):
+        if status == "violation" and needs_trigger and not call.triggered_before(rule, turn, ctx):
             status = "suspected"
             note += " No earlier debtor turn clearly called for it, so a person should check."
         span = (0, len(ctx.turns[turn].norm.text))
