@@ -18,12 +18,13 @@ when the agent turn satisfies it. No line is ever printed, so a sealed set stays
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -264,6 +265,9 @@ def main() -> None:
     parser.add_argument("--rules", nargs="*", default=[], help="judge only these rules' lines")
     parser.add_argument("--name", default="rule-lines", help="the docs section to write")
     parser.add_argument("--out", type=Path, help="write the figures into this markdown file")
+    parser.add_argument(
+        "--judged-out", type=Path, help="also write every judgement (no text) as JSON lines"
+    )
     args = parser.parse_args()
     if bool(args.folders) == args.held_out:
         parser.error("give folders, or --held-out alone")
@@ -296,6 +300,9 @@ def main() -> None:
     lines += ["", "### Per kind of line", "", *kind_rows(judged)]
     markdown = "\n".join(lines)
     print(markdown)
+    if args.judged_out:
+        rows = (json.dumps(asdict(j)) for j in judged)
+        args.judged_out.write_text("".join(f"{r}\n" for r in rows), encoding="utf-8")
     if args.out:
         write_section(args.out, args.name, markdown)
 

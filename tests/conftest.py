@@ -29,6 +29,7 @@ from coach.config import SETTINGS
 from coach.engines import EXTENSION as ENGINES
 from coach.engines import Engines
 from coach.extensions import db
+from coach.nlp.encoder import SentenceEncoder, load_default_encoder
 from tests import fakes, services, speech_synthesis
 from tests.helpers import Login, sign_in
 from tests.wer import read_script
@@ -125,6 +126,13 @@ def backend(request: pytest.FixtureRequest) -> str:
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One head cache for both backends' apps: the tone heads train once per test run."""
     return tmp_path_factory.mktemp("model-cache")
+
+
+@pytest.fixture(scope="session")
+def encoder(model_cache: Path) -> SentenceEncoder:
+    """The packaged text encoder, its exported graph kept in the session's model cache: one
+    export per test run, and every suite that embeds shares its embedding cache."""
+    return load_default_encoder(cache_dir=model_cache)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from coach.nlp.encoder import load_default_encoder
 from coach.scoring.compliance.assess import assess_compliance
 from coach.scoring.compliance.rules import check_rule_examples
 from tests.content import repo_packs
@@ -14,11 +13,6 @@ pytestmark = pytest.mark.ml
 
 MIRANDA = "US-FDCPA-1692e11-MINI-MIRANDA"
 VIOLENCE = "US-FDCPA-1692d1-THREAT-VIOLENCE-HARM"
-
-
-@pytest.fixture(scope="module")
-def encoder():
-    return load_default_encoder()
 
 
 @pytest.fixture(scope="module")

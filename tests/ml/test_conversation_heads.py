@@ -10,7 +10,7 @@ import pytest
 from coach.catalog import load_catalog
 from coach.catalog.kinds import LISTENING_PAIRS, OUTCOME_CALLS
 from coach.engines import moment_heads, outcome_head
-from coach.nlp.encoder import SentenceEncoder, load_default_encoder
+from coach.nlp.encoder import SentenceEncoder
 from coach.nlp.heads import FIELD_SEPARATOR, join_fields, split_fields
 from coach.scoring.listening import assess_listening
 from coach.scoring.moments import MOMENT_THRESHOLD, MomentHeads
@@ -21,11 +21,6 @@ from coach.transcript import Transcript, Turn
 pytestmark = pytest.mark.ml
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
-
-
-@pytest.fixture(scope="module")
-def encoder(tmp_path_factory: pytest.TempPathFactory) -> SentenceEncoder:
-    return load_default_encoder(cache_dir=tmp_path_factory.mktemp("encoder"))
 
 
 @pytest.fixture(scope="module")

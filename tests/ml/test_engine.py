@@ -9,7 +9,7 @@ import pytest
 
 from coach.cli.score_files import score_batch, score_file
 from coach.engines import load_scoring_models
-from coach.nlp.encoder import load_default_encoder
+from coach.nlp.encoder import SentenceEncoder
 from coach.scoring.compliance.rules import JURISDICTIONS
 from coach.scoring.pipeline import ENGINE_VERSION, ScoringModels, score_transcript
 from coach.scoring.result import Scorecard
@@ -33,9 +33,8 @@ OUTCOMES = {"promise_to_pay", "payment_plan", "dispute", "refusal", "callback", 
 
 
 @pytest.fixture(scope="module")
-def models(tmp_path_factory: pytest.TempPathFactory) -> ScoringModels:
-    cache = tmp_path_factory.mktemp("heads")
-    return load_scoring_models(repo_catalog(), cache, load_default_encoder())
+def models(model_cache: Path, encoder: SentenceEncoder) -> ScoringModels:
+    return load_scoring_models(repo_catalog(), model_cache, encoder)
 
 
 @pytest.fixture(scope="module")

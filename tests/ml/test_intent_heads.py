@@ -11,7 +11,7 @@ from coach.catalog import load_catalog
 from coach.catalog.kinds import INTENT_LINES
 from coach.corpus import IntentLine, IntentLines
 from coach.engines import intent_heads
-from coach.nlp.encoder import SentenceEncoder, load_default_encoder
+from coach.nlp.encoder import SentenceEncoder
 from coach.nlp.heads import split_fields
 from coach.scenarios.intent_model import IntentHeads, intent_examples, related
 
@@ -21,11 +21,8 @@ CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 @pytest.fixture(scope="module")
-def heads(tmp_path_factory: pytest.TempPathFactory) -> IntentHeads:
-    encoder: SentenceEncoder = load_default_encoder(cache_dir=tmp_path_factory.mktemp("encoder"))
-    trained = intent_heads(
-        load_catalog(CONTENT).get(INTENT_LINES), encoder, tmp_path_factory.mktemp("heads")
-    )
+def heads(encoder: SentenceEncoder, model_cache: Path) -> IntentHeads:
+    trained = intent_heads(load_catalog(CONTENT).get(INTENT_LINES), encoder, model_cache)
     assert trained is not None
     return trained
 

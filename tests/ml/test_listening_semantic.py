@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.nlp.encoder import SentenceEncoder, load_default_encoder
+from coach.nlp.encoder import SentenceEncoder
 from coach.scoring.listening import assess_listening
 from coach.scoring.paraphrase import SEMANTIC
 from coach.transcript import Transcript, Turn
@@ -15,11 +15,6 @@ from coach.transcript import Transcript, Turn
 pytestmark = pytest.mark.ml
 
 CALLS = Path(__file__).resolve().parents[1] / "data" / "scoring" / "calls"
-
-
-@pytest.fixture(scope="module")
-def encoder() -> SentenceEncoder:
-    return load_default_encoder()
 
 
 def pair(debtor: str, agent: str) -> Transcript:

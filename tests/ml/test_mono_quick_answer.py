@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from coach.engines import load_scoring_models
-from coach.nlp.encoder import load_default_encoder
+from coach.nlp.encoder import SentenceEncoder
 from coach.scoring.pipeline import ScoringModels, score_transcript
 from coach.scoring.result import Scorecard
 from coach.speech.transcriber import AsrSettings, Transcriber, make_transcriber, transcribe_file
@@ -40,8 +40,8 @@ def transcriber() -> Transcriber:
 
 
 @pytest.fixture(scope="module")
-def models(model_cache: Path) -> ScoringModels:
-    return load_scoring_models(repo_catalog(), model_cache, load_default_encoder())
+def models(model_cache: Path, encoder: SentenceEncoder) -> ScoringModels:
+    return load_scoring_models(repo_catalog(), model_cache, encoder)
 
 
 @pytest.fixture(scope="module")

