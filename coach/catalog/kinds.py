@@ -18,6 +18,8 @@ from coach.catalog.rule_lines import check_rule_lines, load_rule_lines
 from coach.catalog.source import line_locator, read_mapping
 from coach.progress.taxonomy import SkillTaxonomy
 from coach.scenarios.intents import IntentSet
+from coach.scenarios.model import Scenario
+from coach.scenarios.validate import check_scenario_content
 from coach.scoring.compliance.rules import RULE_TYPES, RulePack, check_rule_pack
 from coach.scoring.scorecard import ScorecardDefinition, check_scorecard
 from coach.scoring.tone import DEBTOR_AFFECT_CLASSES, TONE_CLASSES
@@ -30,6 +32,7 @@ LISTENING_PAIRS = "listening_pairs"
 OUTCOME_CALLS = "outcome_calls"
 INTENT_SET = "intent_set"
 INTENT_LINES = "intent_lines"
+SCENARIOS = "scenarios"
 
 Load = Callable[[Path, str], Any]
 # A value's id and the version its file declares (None: the file declares none).
@@ -195,5 +198,12 @@ CONTENT_KINDS: tuple[ContentKind, ...] = (
         pattern="intents/*.jsonl",
         load=load_intent_lines,
         check=check_intent_lines,
+    ),
+    ContentKind(
+        name=SCENARIOS,
+        pattern="scenarios/*.yaml",
+        load=schema(Scenario),
+        check=check_scenario_content,
+        identify=lambda scenario, _source: (scenario.id, scenario.version),
     ),
 )
