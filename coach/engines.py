@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from flask import Flask, current_app
 
-from coach.catalog.kinds import DEBTOR_AFFECT, LISTENING_PAIRS, OUTCOME_CALLS, RULE_LINES, TONE
+from coach.catalog.kinds import (
+    DEBTOR_AFFECT,
+    INTENT_LINES,
+    LISTENING_PAIRS,
+    OUTCOME_CALLS,
+    RULE_LINES,
+    TONE,
+)
 from coach.speech.model_files import PACKAGED_MODELS
 from coach.speech.transcriber import (
     AsrSettings,
@@ -172,6 +179,17 @@ class Engines:
             "scoring",
             lambda: load_scoring_models(self._catalog, self._cache_dir, self.encoder(), report),
         )
+
+    def intent_heads(self) -> IntentHeads:
+        """The role-play intent heads (trained into ``cache_dir`` on first use)."""
+
+        def load() -> IntentHeads:
+            heads = intent_heads(self._catalog.get(INTENT_LINES), self.encoder(), self._cache_dir)
+            if heads is None:
+                raise ValueError("content/intents/ has no labelled replies to learn intents from")
+            return heads
+
+        return self._once("intents", load)
 
     def content_pins(self, jurisdiction: str, scorecard_id: str) -> list[dict[str, str]]:
         """The content one scorecard of ``jurisdiction`` was made from, as its row pins it:

@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from coach.cli.roleplay import roleplay_group
 from coach.engines import EngineUnavailable
 from coach.errors import ServiceError
 from coach.models import Role
@@ -22,6 +23,9 @@ from coach.services import accounts, demo
 @click.group("coach")
 def coach_group() -> None:
     """Coach administration commands."""
+
+
+coach_group.add_command(roleplay_group)
 
 
 @coach_group.group("content")

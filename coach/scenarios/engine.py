@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
 
 from coach.scenarios.model import CRITICAL, Condition, Effect, Scenario, Transition
 
@@ -47,6 +47,9 @@ class ReplyFinding:
     status: Literal["violation", "missing", "suspected"]
     severity: Literal["critical", "major", "minor"]
     message: str = ""
+    # The finding in the scorecard's public JSON shape, for whoever shows the run (the CLI,
+    # the debrief); the engine never reads it.
+    detail: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def critical_violation(self) -> bool:
