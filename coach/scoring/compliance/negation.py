@@ -45,6 +45,11 @@ _NEGATION_WINDOW_WORDS = 8
 _DENIED_AFTER = re.compile(
     r"\s*(?:(?:is|are|was|were|will|will be) (?:not|never)|isnt|arent|wasnt|werent|wont)\b"
 )
+# "we will not sue you", "we are never taking you to court": a pattern that starts at the
+# auxiliary holds the denial as its second word.
+_AUXILIARY_DENIED = re.compile(
+    r"(?:will|would|shall|can|could|are|is|am|were|was|do|does|did) (?:not|never)\b"
+)
 # Cues that belong to a condition or to nonpayment, not to the consequence: "if you dont
 # pay well garnish", "you dont pay you go to jail".
 _CONDITION_BEFORE_CUE = re.compile(
@@ -80,16 +85,19 @@ _DEFINITE = re.compile(
 def is_denied(norm: NormText, start: int, end: int) -> bool:
     """True when the match at ``[start, end)`` is truthfully denied within its clause.
 
-    A denial is a negation cue shortly before the match in the same clause (or "X is not"
-    right after it) that is not a rhetorical frame and is not undone later in the sentence
-    ("nobody will arrest you as long as you pay today" still threatens arrest).
+    A denial is a negation cue shortly before the match in the same clause (or at its start,
+    "will not sue", or "X is not" right after it) that is not a rhetorical frame and is not
+    undone later in the sentence ("nobody will arrest you as long as you pay today" still
+    threatens arrest).
     """
     c_start, c_end = norm.clause_at(start)
     s_start, s_end = norm.sentence_at(start)
     window_start = _window_start(norm.text, c_start, start)
     after = norm.text[end:c_end]
+    inside = _AUXILIARY_DENIED.match(norm.text, start, end)
+    cues_end = inside.end() if inside else start
     negated = _has_denying_cue(
-        norm.text, window_start, start, sentence_start=s_start, clause_end=c_end
+        norm.text, window_start, cues_end, sentence_start=s_start, clause_end=c_end
     ) or bool(_DENIED_AFTER.match(after))
     if not negated:
         return False

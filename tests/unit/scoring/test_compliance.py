@@ -99,6 +99,31 @@ def test_a_negation_that_belongs_elsewhere_denies_no_threat(packs, line):
     assert finding.status == "violation"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "agent: Because of the age of this debt, we will not sue you for it.",
+        "agent: We will never take you to court over this one.",
+        "agent: Your last payment was in 2017, so it's past the time limit for a lawsuit.",
+    ],
+)
+def test_saying_an_old_debt_will_not_be_sued_on_is_no_suit_threat(packs, line):
+    result = assess(packs, "US", *US_OPENING, line)
+    suit = {
+        "US-FDCPA-1692e5-THREAT-ACTION-NOT-INTENDED",
+        "US-REGF-1006.26b-TIME-BARRED-SUIT-THREAT",
+    }
+    assert [f for f in result.findings if f.rule_id in suit] == []
+
+
+def test_a_denial_inside_the_payment_condition_leaves_the_suit_threat(packs):
+    line = "agent: If this is not paid by Friday we will sue you."
+    [finding] = findings_for(
+        assess(packs, "US", *US_OPENING, line), "US-FDCPA-1692e5-THREAT-ACTION-NOT-INTENDED"
+    )
+    assert finding.status == "suspected"
+
+
 def test_debtor_words_never_violate(packs):
     result = assess(packs, "US", *US_OPENING, "debtor: Are you going to have me arrested?")
     assert findings_for(result, ARREST) == []
