@@ -45,7 +45,8 @@ from coach.transcript import Transcript, Word  # noqa: E402
 
 Verdicts = frozenset[tuple[str, str]]
 DEFAULT_DEBTOR_VOICE = scoring_eval.VOICES["debtor"]
-DEFAULT_AGENT_VOICE = scoring_eval.VOICES["agent"]
+# The espeak-ng voice the first sections were measured with (scoring_eval's agent is Piper's).
+DEFAULT_AGENT_VOICE = "en-us"
 
 
 def flagged_verdicts(result: Scorecard) -> Verdicts:

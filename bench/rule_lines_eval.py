@@ -42,7 +42,12 @@ from coach.scoring.pipeline import ScoringModels, score_transcript  # noqa: E402
 from coach.scoring.result import Scorecard  # noqa: E402
 
 # Model-violation thresholds the held-out sweep tries (the engine's is VIOLATION_THRESHOLD).
-SWEEP = (0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+SWEEP = (0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+# A rule's own threshold is the lowest of the sweep at which model violations on its held-out
+# lawful lines are at most this share of them: under the sealed target (5 % in all), leaving
+# room for the patterns' own false alarms.
+RULE_FP_TARGET = 0.04
+THRESHOLDS_MODULE = REPO / "coach" / "scoring" / "compliance" / "violation_thresholds.py"
 
 
 @dataclass(frozen=True)
@@ -180,15 +185,70 @@ def threshold_rows(judged: list[Judged]) -> list[str]:
         "|---|---|---|---|---|",
     ]
     for threshold in SWEEP:
-        moved = [
-            replace(j, found=j.pattern_violation or j.model_confidence >= threshold) for j in judged
-        ]
-        f = figures(moved)
+        f = figures([at_threshold(j, threshold) for j in judged])
         rows.append(
             f"| {threshold:.2f} | {f['macro-F1']:.3f} | {f['micro precision']:.3f} "
             f"| {f['micro recall']:.3f} | {f['false positives on negatives']:.3f} |"
         )
     return rows
+
+
+def at_threshold(j: Judged, threshold: float) -> Judged:
+    """The judgement had a model violation needed at least ``threshold``."""
+    return replace(j, found=j.pattern_violation or j.model_confidence >= threshold)
+
+
+def rule_thresholds(judged: list[Judged]) -> dict[str, tuple[float, float, float]]:
+    """Each prohibition's own model-violation threshold, chosen on held-out judgements: the
+    lowest of :data:`SWEEP` at which model violations on the rule's negatives are at most
+    :data:`RULE_FP_TARGET` of them (a pattern's own false alarms are the pattern's to fix: no
+    threshold removes them), with the rule's whole held-out FP rate and recall there. Rules
+    that need no more than the engine's default are left out."""
+    chosen = {}
+    for rule in sorted({j.rule for j in judged}):
+        negatives = [j for j in judged if j.rule == rule and not j.gold]
+        positives = [j for j in judged if j.rule == rule and j.gold]
+        if not negatives or not positives:
+            continue
+        threshold = next(
+            (t for t in SWEEP if _model_fp_rate(negatives, t) <= RULE_FP_TARGET), SWEEP[-1]
+        )
+        if threshold == SWEEP[0]:
+            continue
+        moved = [at_threshold(j, threshold) for j in negatives + positives]
+        fp = sum(j.found for j in moved[: len(negatives)]) / len(negatives)
+        recall = sum(j.found for j in moved[len(negatives) :]) / len(positives)
+        chosen[rule] = (threshold, fp, recall)
+    return chosen
+
+
+def _model_fp_rate(negatives: list[Judged], threshold: float) -> float:
+    """Share of lawful lines a model violation at ``threshold`` (and no pattern) would flag."""
+    flagged = [j for j in negatives if not j.pattern_violation and j.model_confidence >= threshold]
+    return len(flagged) / len(negatives)
+
+
+def threshold_choice_rows(chosen: dict[str, tuple[float, float, float]]) -> list[str]:
+    rows = ["| rule | threshold | held-out FP rate there | held-out recall there |"]
+    rows.append("|---|---|---|---|")
+    for rule, (threshold, fp, recall) in chosen.items():
+        rows.append(f"| {rule} | {threshold:.2f} | {fp:.3f} | {recall:.3f} |")
+    return rows
+
+
+def write_thresholds(chosen: dict[str, tuple[float, float, float]]) -> None:
+    """The engine's per-rule thresholds, as a module (reviewed in the diff, like goldens)."""
+    entries = "".join(f'    "{rule}": {t:.2f},\n' for rule, (t, _, _) in chosen.items())
+    THRESHOLDS_MODULE.write_text(
+        '"""Per-rule model-violation thresholds, chosen on held-out writers. Written by\n'
+        "``bench/rule_lines_eval.py --held-out --write-thresholds``: do not edit by hand.\n\n"
+        "Each is the lowest threshold at which model violations on the rule's lawful lines by\n"
+        f"writers its heads never saw are at most {RULE_FP_TARGET:.0%} of them; a rule not listed\n"
+        'needs no more than the engine\'s default (docs/decisions.md).\n"""\n\n'
+        "from collections.abc import Mapping\n\n"
+        f"VIOLATION_THRESHOLDS: Mapping[str, float] = {{\n{entries}}}\n",
+        encoding="utf-8",
+    )
 
 
 def figure_table(title: str, judged: list[Judged]) -> list[str]:
@@ -266,6 +326,11 @@ def main() -> None:
     parser.add_argument("--name", default="rule-lines", help="the docs section to write")
     parser.add_argument("--out", type=Path, help="write the figures into this markdown file")
     parser.add_argument(
+        "--write-thresholds",
+        action="store_true",
+        help="with --held-out: write each rule's chosen threshold for the engine",
+    )
+    parser.add_argument(
         "--judged-out", type=Path, help="also write every judgement (no text) as JSON lines"
     )
     args = parser.parse_args()
@@ -296,6 +361,10 @@ def main() -> None:
     if args.held_out:
         prohibitions = [j for j in judged if not j.disclosure]
         lines += ["", "### Violation threshold sweep", "", *threshold_rows(prohibitions)]
+        chosen = rule_thresholds(prohibitions)
+        lines += ["", "### Per-rule thresholds", "", *threshold_choice_rows(chosen)]
+        if args.write_thresholds:
+            write_thresholds(chosen)
     lines += ["", "### Per rule", "", *rule_rows(judged)]
     lines += ["", "### Per kind of line", "", *kind_rows(judged)]
     markdown = "\n".join(lines)

@@ -49,9 +49,12 @@ ORDER_RULES = frozenset(
     {"US-FDCPA-1692cb-RPV-BEFORE-DISCLOSURE", "UK-CONC-7.9-ID-BEFORE-DISCLOSURE"}
 )
 TONES = TONE_CLASSES
-VOICES = {"agent": "en-us", "debtor": "en-gb-x-rp"}
 # A voice named so is Piper's neural joe voice (the role-play debtor's), not an espeak-ng one.
 PIPER_VOICE = "piper-joe"
+# The agent speaks with Piper's neural voice: espeak-ng's formant voice makes Whisper hear
+# "attempt to collect a date", which measures espeak, not Coach (docs/decisions.md); the debtor
+# keeps an espeak-ng voice, so a mono file still has two voices to tell apart.
+VOICES = {"agent": PIPER_VOICE, "debtor": "en-gb-x-rp"}
 GAP_S = 0.4
 TARGETS = {
     "violation macro-F1": ">= 0.85",

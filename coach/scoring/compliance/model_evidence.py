@@ -11,7 +11,9 @@ answers the debtor (cease, dispute, attorney, workplace, ...) or a process check
 phrase list (contact times, vulnerability) is at most *suspected* unless an earlier debtor
 turn plausibly asked for it.
 A required disclosure is met by a turn at or above :data:`DISCLOSURE_THRESHOLD`.
-Thresholds come from the leave-one-writer-out figures (docs/benchmarks.md, docs/decisions.md).
+Thresholds come from the leave-one-writer-out figures (docs/benchmarks.md, docs/decisions.md);
+a rule whose lawful lines by unseen writers drew too many model violations at those needs
+its own, higher one (:data:`~coach.scoring.compliance.violation_thresholds.VIOLATION_THRESHOLDS`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from coach.scoring.compliance.context import CallContext, Hit, Status, Verdict
 from coach.scoring.compliance.detectors import Phrase, TriggerResponse
 from coach.scoring.compliance.learned import JurisdictionRuleModel
 from coach.scoring.compliance.rules import Rule
+from coach.scoring.compliance.violation_thresholds import VIOLATION_THRESHOLDS
 from coach.transcript import Transcript
 
 VIOLATION_THRESHOLD = 0.65
@@ -101,6 +104,8 @@ def with_model(rule: Rule, verdict: Verdict, call: CallProbabilities, ctx: CallC
         if carried == "violation"
         else None
     )
+    if bar is not None:
+        bar = max(bar, VIOLATION_THRESHOLDS.get(rule.id, bar))
     judged = {h.turn for h in verdict.hits}
     needs_trigger = call.model.heads[rule.id].answers_debtor or _owes_trigger(rule)
     added = []

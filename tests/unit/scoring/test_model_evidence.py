@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from coach.scoring.compliance import model_evidence
 from coach.scoring.compliance.assess import ComplianceResult, Finding, assess_compliance
 from coach.scoring.compliance.learned import JurisdictionRuleModel, RuleHead
 from coach.scoring.compliance.model_evidence import (
@@ -38,6 +39,13 @@ assert HIGH < WORDS_CARRY_FACT_THRESHOLD
 @pytest.fixture(scope="module")
 def packs():
     return repo_packs()
+
+
+@pytest.fixture(autouse=True)
+def no_rule_thresholds(monkeypatch):
+    """The per-rule thresholds are measured data (violation_thresholds.py): these tests pin
+    the logic, so every rule starts at the engine's defaults."""
+    monkeypatch.setattr(model_evidence, "VIOLATION_THRESHOLDS", {})
 
 
 class FixedModel(JurisdictionRuleModel):
@@ -68,6 +76,19 @@ def test_a_probable_breach_the_patterns_missed_is_a_model_violation(packs):
     assert finding.confidence == pytest.approx(HIGH)
     assert finding.quote == line.removeprefix("agent: ")
     assert "model" in finding.explanation
+
+
+def test_a_rule_with_its_own_threshold_needs_that_much(packs, monkeypatch):
+    monkeypatch.setitem(model_evidence.VIOLATION_THRESHOLDS, ARREST, 0.9)
+    lines = [
+        "agent: Folks who ignore us end up in a cell.",
+        "agent: Others learnt that the hard way.",
+    ]
+    result = judge(packs, lines, {ARREST: [HIGH, 0.92]})
+    assert [(f.status, f.turn) for f in model_findings(result, ARREST)] == [
+        ("suspected", 0),
+        ("violation", 1),
+    ]
 
 
 def test_between_the_thresholds_is_suspected_and_below_is_nothing(packs):
