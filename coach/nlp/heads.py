@@ -158,7 +158,12 @@ class HeadEstimator:
         return self
 
     def predict_proba(self, embeddings: np.ndarray, texts: Sequence[str] | None) -> np.ndarray:
-        return self.regression.predict_proba(self._features(embeddings, texts))
+        from sklearn import config_context
+
+        # The inputs are ours and already checked: scikit-learn's own checks of them took
+        # most of a role-play reply's time (dozens of heads, one short text each).
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            return self.regression.predict_proba(self._features(embeddings, texts))
 
     def _features(self, embeddings: np.ndarray, texts: Sequence[str] | None) -> Any:
         if not self.vectorizers:

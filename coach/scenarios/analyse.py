@@ -1,18 +1,20 @@
 """The engine's :class:`~coach.scenarios.engine.Analyse` port on the real models: the intent
 heads read the reply beside the debtor's last line, and the scoring engine judges the call so
-far with the reply as its last agent turn, so rules about order (identity before disclosure,
+far with the reply as its last agent turn (its compliance only: the rest waits for the
+debrief), so rules about order (identity before disclosure,
 the mini-Miranda in the first contact) see the call as a real one would be seen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from coach.scenarios.engine import Line, ReplyAnalysis, ReplyFinding
 from coach.scenarios.intent_model import IntentHeads
 from coach.scenarios.model import Scenario
-from coach.scoring.pipeline import ScoringModels, score_transcript
+from coach.scoring.compliance.assess import Finding
+from coach.scoring.pipeline import ScoringModels, assess_call_compliance, score_transcript
 from coach.scoring.result import Scorecard
 
 # The trainee is the collector: the scoring engine's "agent".
@@ -42,16 +44,19 @@ class ModelAnalyse:
     def __call__(self, transcript: Sequence[Line], reply: str) -> ReplyAnalysis:
         debtor = next((text for who, text in reversed(transcript) if who == "debtor"), "")
         heard = frozenset(self._intents.heard(debtor, reply))
-        card = score_run(self._scenario, [*transcript, ("trainee", reply)], self._models)
-        return ReplyAnalysis(heard, reply_findings(card, len(transcript)))
+        call = run_transcript([*transcript, ("trainee", reply)])
+        scenario = self._scenario
+        result = assess_call_compliance(
+            call, scenario.jurisdiction, scenario.metadata, self._models
+        )
+        return ReplyAnalysis(heard, reply_findings(result.findings, len(transcript)))
 
 
-def reply_findings(card: Scorecard, turn: int) -> tuple[ReplyFinding, ...]:
+def reply_findings(findings: Sequence[Finding], turn: int) -> tuple[ReplyFinding, ...]:
     """The findings located on ``turn`` (a "never said" finding has no turn: it belongs to
-    the debrief, not to one reply), each with its public JSON."""
-    public: list[Mapping[str, Any]] = card.to_json_dict()["findings"]
+    the debrief, not to one reply), each with its public JSON (as the scorecard prints it)."""
     return tuple(
-        ReplyFinding(f.rule_id, f.status, f.severity, f.explanation, detail)
-        for f, detail in zip(card.findings, public, strict=True)
+        ReplyFinding(f.rule_id, f.status, f.severity, f.explanation, f.model_dump(mode="json"))
+        for f in findings
         if f.turn == turn
     )

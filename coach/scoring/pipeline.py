@@ -16,7 +16,7 @@ import numpy as np
 
 from coach.nlp.encoder import TextEncoder
 from coach.scoring import evidence
-from coach.scoring.compliance.assess import assess_compliance
+from coach.scoring.compliance.assess import ComplianceResult, assess_compliance
 from coach.scoring.compliance.learned import JurisdictionRuleModel, RuleModels
 from coach.scoring.compliance.rules import JURISDICTIONS, RulePack
 from coach.scoring.listening import assess_listening
@@ -99,6 +99,23 @@ def score_transcript(
     parts = _assess(call, code, meta, models)
     result = build_scorecard(card, _inputs(call, parts))
     return _scorecard(call, parts, result, versions, audio)
+
+
+def assess_call_compliance(
+    transcript: Transcript | Mapping[str, Any],
+    jurisdiction: str,
+    metadata: CallMetadata | Mapping[str, Any] | None,
+    models: ScoringModels,
+) -> ComplianceResult:
+    """The compliance part of :func:`score_transcript` alone, for a role-play reply that must
+    be answered while the trainee waits (tone, listening and the scorecard wait for the
+    debrief). Same detectors, same findings."""
+    code = _jurisdiction(jurisdiction, models)
+    call = parse_transcript(transcript)
+    meta = parse_metadata(metadata)
+    return assess_compliance(
+        call, code, models.packs, meta, models.encoder, _rule_model(models, code)
+    )
 
 
 def parse_transcript(value: Transcript | Mapping[str, Any]) -> Transcript:
