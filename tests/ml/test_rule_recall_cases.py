@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from coach.scoring.compliance.assess import ComplianceResult, assess_compliance
-from tests.ml.test_compliance_semantic import encoder, packs  # noqa: F401 (module fixtures)
+from tests.ml.test_compliance_semantic import packs  # noqa: F401 (module fixture)
 from tests.transcripts import call
 
 pytestmark = pytest.mark.ml
