@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 from bench.docs_section import machine, write_section  # noqa: E402
 from bench.metrics import f1  # noqa: E402
 from coach.catalog import load_catalog  # noqa: E402
-from coach.catalog.kinds import INTENT_LINES  # noqa: E402
+from coach.catalog.kinds import INTENT_LINES, SCENARIOS  # noqa: E402
 from coach.engines import intent_heads, load_scoring_models  # noqa: E402
 from coach.nlp.encoder import load_default_encoder  # noqa: E402
 from coach.scenarios.analyse import ModelAnalyse  # noqa: E402
@@ -63,7 +63,7 @@ def main() -> None:
     models = load_scoring_models(catalog, args.model_cache, encoder)
     heads = intent_heads(catalog.get(INTENT_LINES), encoder, args.model_cache)
     assert heads is not None
-    scenarios = {s.id: s for s in catalog.get("scenarios")}
+    scenarios = {s.id: s for s in catalog.get(SCENARIOS)}
     rows = [
         "| scenario | lawful path ends | unlawful path ends | intents P / R (scripted as gold) |",
         "|---|---|---|---|",

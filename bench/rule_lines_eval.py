@@ -215,11 +215,16 @@ def rule_thresholds(judged: list[Judged]) -> dict[str, tuple[float, float, float
         )
         if threshold == SWEEP[0]:
             continue
-        moved = [at_threshold(j, threshold) for j in negatives + positives]
-        fp = sum(j.found for j in moved[: len(negatives)]) / len(negatives)
-        recall = sum(j.found for j in moved[len(negatives) :]) / len(positives)
-        chosen[rule] = (threshold, fp, recall)
+        chosen[rule] = (
+            threshold,
+            _found_share(negatives, threshold),
+            _found_share(positives, threshold),
+        )
     return chosen
+
+
+def _found_share(judged: list[Judged], threshold: float) -> float:
+    return sum(at_threshold(j, threshold).found for j in judged) / len(judged)
 
 
 def _model_fp_rate(negatives: list[Judged], threshold: float) -> float:

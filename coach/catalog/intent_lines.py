@@ -4,7 +4,6 @@ defined in ``intents/intents.yaml``."""
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from coach.catalog.corpora import (
     read_jsonl,
 )
 from coach.corpus import INTENT_NEGATIVE_KINDS, INTENT_POSITIVE_KINDS, IntentLine, IntentLines
+from coach.hints import did_you_mean
 
 _KEYS = ("intent", "label", "kind", "text", "debtor_before", "jurisdiction")
 _SHAPE = '{"intent": "greet", "label": "positive", "kind": "direct", "text": "..."}'
@@ -64,7 +64,6 @@ def check_intent_lines(lines: IntentLines, source: str, context: Any) -> list[st
     known = sorted(sets[0].ids)
     errors = []
     for intent in sorted({line.intent for line in lines.lines} - set(known)):
-        close = difflib.get_close_matches(intent, known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(intent, known)
         errors.append(f"{source}: unknown intent {intent!r}: not defined in intents.yaml{hint}")
     return errors

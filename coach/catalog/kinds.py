@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from coach.catalog.errors import ContentError, located, validation_messages
 from coach.catalog.intent_lines import check_intent_lines, load_intent_lines
 from coach.catalog.rule_lines import check_rule_lines, load_rule_lines
 from coach.catalog.source import line_locator, read_mapping
+from coach.hints import did_you_mean
 from coach.progress.taxonomy import SkillTaxonomy
 from coach.scenarios.intents import IntentSet
 from coach.scenarios.model import Scenario
@@ -66,8 +66,7 @@ class CheckContext:
         errors = []
         for path, skill_id in refs.items():
             if skill_id not in known:
-                close = difflib.get_close_matches(skill_id, sorted(known), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(skill_id, known)
                 message = f"unknown skill {skill_id!r}: not defined in skills.yaml{hint}"
                 errors.append(located(source, path.split("."), message))
         return errors

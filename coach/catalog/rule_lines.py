@@ -3,7 +3,6 @@ compliance detectors train on, one writer's voice per folder so figures can leav
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from coach.catalog.corpora import (
 )
 from coach.catalog.errors import ContentError
 from coach.corpus import NEGATIVE_KINDS, POSITIVE_KINDS, RuleLine, RuleLines
+from coach.hints import did_you_mean
 
 _KEYS = ("rule", "label", "text", "kind", "debtor_before", "source")
 _SHAPE = '{"rule": "...", "label": "positive", "kind": "direct", "text": "..."}'
@@ -66,8 +66,6 @@ def check_rule_lines(lines: RuleLines, source: str, context: Any) -> list[str]:
         if rule_id in jurisdiction_of:
             reason = f"a {jurisdiction_of[rule_id]} rule in a {lines.jurisdiction} file"
         else:
-            close = difflib.get_close_matches(rule_id, here, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            reason = f"no {lines.jurisdiction} rule pack defines it{hint}"
+            reason = f"no {lines.jurisdiction} rule pack defines it{did_you_mean(rule_id, here)}"
         errors.append(f"{source}: unknown rule id {rule_id!r}: {reason}")
     return errors

@@ -64,6 +64,7 @@ def setup_command() -> None:
     _seed_demo()
     _prepare_speech_models()
     _prepare_scoring_models()
+    _prepare_role_play_models()
 
 
 def _prepare_speech_models() -> None:
@@ -88,6 +89,16 @@ def _prepare_scoring_models() -> None:
     click.echo("Preparing scoring models (the first run takes a minute or two):", nl=False)
     begin = time.perf_counter()
     engines_of().prepare(lambda step: click.echo(f" {step}…", nl=False))
+    click.echo(f" done in {time.perf_counter() - begin:.1f} s")
+
+
+def _prepare_role_play_models() -> None:
+    """Train the intent heads now, so the first role-play reply is answered at once."""
+    from coach.engines import engines_of
+
+    click.echo("Preparing role-play intent heads…", nl=False)
+    begin = time.perf_counter()
+    engines_of().intent_heads()
     click.echo(f" done in {time.perf_counter() - begin:.1f} s")
 
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from coach.catalog.kinds import SCENARIOS
 from coach.engines import EngineUnavailable, engines_of
 from coach.scenarios.engine import RunState, Step, outcome, reply, start
-from coach.scenarios.model import Scenario
+from coach.scenarios.model import Difficulty, Scenario
 
 # A reply longer than this is a paste, not something said on a call.
 MAX_REPLY_CHARS = 1000
@@ -126,12 +127,11 @@ def _summary(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-_DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
-
-
 def _scenarios() -> list[Scenario]:
-    scenarios = current_app.extensions["coach.catalog"].get("scenarios")
-    return sorted(scenarios, key=lambda s: (_DIFFICULTY_ORDER[s.difficulty], s.id))
+    """Easiest first (the order ``Difficulty`` lists them in), then by id."""
+    order = get_args(Difficulty)
+    scenarios = current_app.extensions["coach.catalog"].get(SCENARIOS)
+    return sorted(scenarios, key=lambda s: (order.index(s.difficulty), s.id))
 
 
 def _scenario(scenario_id: str) -> Scenario:

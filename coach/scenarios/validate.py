@@ -7,10 +7,10 @@ name, the skill tags, the intent ids and the rule ids of the scenario's jurisdic
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from typing import Any
 
+from coach.hints import did_you_mean
 from coach.scenarios.model import CRITICAL, Condition, Scenario, State
 
 # Kinds of content this check reads (names from coach.catalog.kinds, which imports this).
@@ -106,7 +106,7 @@ def _transitions(scenario: Scenario) -> list[str]:
         ]
         for j, transition in enumerate(state.transitions):
             if transition.to not in nodes:
-                hint = _did_you_mean(transition.to, nodes)
+                hint = did_you_mean(transition.to, nodes)
                 errors.append(
                     f"states.{i}.transitions.{j}.to: unknown state or ending "
                     f"{transition.to!r}{hint}"
@@ -194,7 +194,7 @@ def _unknown_intents(scenario: Scenario, context: Any) -> list[str]:
     known = sets[0].ids
     return [
         f"{path}.{field}.{k}: unknown intent {intent!r}: not defined in intents.yaml"
-        + _did_you_mean(intent, known)
+        + did_you_mean(intent, known)
         for path, condition in conditions(scenario)
         for field in ("intents_any", "intents_all", "intents_none")
         for k, intent in enumerate(getattr(condition, field))
@@ -214,13 +214,8 @@ def _unknown_rules(scenario: Scenario, context: Any) -> list[str]:
     return [
         f"{path}.findings_any.{k}: unknown rule {rule_id!r}: no {scenario.jurisdiction} rule "
         f"pack defines it (or write {CRITICAL!r} for any critical finding)"
-        + _did_you_mean(rule_id, known)
+        + did_you_mean(rule_id, known)
         for path, condition in conditions(scenario)
         for k, rule_id in enumerate(condition.findings_any)
         if rule_id != CRITICAL and rule_id not in known
     ]
-
-
-def _did_you_mean(name: str, known: Collection[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""

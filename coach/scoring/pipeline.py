@@ -110,12 +110,8 @@ def assess_call_compliance(
     """The compliance part of :func:`score_transcript` alone, for a role-play reply that must
     be answered while the trainee waits (tone, listening and the scorecard wait for the
     debrief). Same detectors, same findings."""
-    code = _jurisdiction(jurisdiction, models)
     call = parse_transcript(transcript)
-    meta = parse_metadata(metadata)
-    return assess_compliance(
-        call, code, models.packs, meta, models.encoder, _rule_model(models, code)
-    )
+    return _compliance(call, _jurisdiction(jurisdiction, models), parse_metadata(metadata), models)
 
 
 def parse_transcript(value: Transcript | Mapping[str, Any]) -> Transcript:
@@ -141,15 +137,22 @@ def _assess(call: Transcript, code: str, meta: CallMetadata, models: ScoringMode
     debtor = [i for i, t in enumerate(turns) if t.speaker == "debtor" and _has_words(t.text)]
     tones = models.tone.classify([turns[i].text for i in agent]) if agent else []
     agitation = models.debtor_affect.agitation([turns[i].text for i in debtor]) if debtor else []
-    rules = _rule_model(models, code)
     return CallParts(
-        compliance=assess_compliance(call, code, models.packs, meta, models.encoder, rules),
+        compliance=_compliance(call, code, meta, models),
         listening=assess_listening(call, models.encoder, models.moments),
         negotiation=with_learned_outcome(assess_negotiation(call), call, models.outcome),
         tones=dict(zip(agent, tones, strict=True)),
         agitation=dict(zip(debtor, agitation, strict=True)),
         trajectory=debtor_trajectory(turns, models.debtor_affect),
     )
+
+
+def _compliance(
+    call: Transcript, code: str, meta: CallMetadata, models: ScoringModels
+) -> ComplianceResult:
+    """Patterns, sequence and metadata checks, and the jurisdiction's learned heads."""
+    rules = _rule_model(models, code)
+    return assess_compliance(call, code, models.packs, meta, models.encoder, rules)
 
 
 def _has_words(text: str) -> bool:

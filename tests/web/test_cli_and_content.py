@@ -103,6 +103,10 @@ def test_setup_prepares_the_scoring_models_once(
     assert len(list(cache.glob("debtor-affect-*.pkl"))) == 1
     assert len(list(cache.glob("moment-*.pkl"))) == 2
     assert len(list(cache.glob("outcome-*.pkl"))) == 1
+    assert re.search(r"Preparing role-play intent heads… done in \d+\.\d s", first.output)
+    assert len(list(cache.glob("intent-*.pkl"))) == len(
+        app.extensions["coach.catalog"].get("intent_set")[0].ids
+    )
     assert len(list(cache.glob("exemplars-*.npz"))) == len(
         app.extensions["coach.catalog"].get("rules")
     )
@@ -113,5 +117,6 @@ def test_setup_prepares_the_scoring_models_once(
     assert second.exit_code == 0 and "already present" in second.output
     assert "Preparing speech models: base… tiny.en… done" in second.output  # verified again
     assert "outcome head… done" in second.output
+    assert "Preparing role-play intent heads… done" in second.output
     assert len(list(cache.glob("rule-*.pkl"))) > 0
     assert later.texts_encoded == 0  # heads and exemplar rows came from the cache
