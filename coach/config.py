@@ -59,6 +59,8 @@ SETTINGS: dict[str, Setting] = {
     # Per user and minute: rescores asked for, and transcript edits saved (429 beyond).
     "RESCORES_PER_MINUTE": Setting(6, int, minimum=1),
     "TRANSCRIPT_EDITS_PER_MINUTE": Setting(30, int, minimum=1),
+    # Each spoken role-play reply runs Whisper while the trainee waits.
+    "SPOKEN_REPLIES_PER_MINUTE": Setting(20, int, minimum=1),
     "ASR_BACKEND": Setting("faster-whisper", choices=("faster-whisper", "openai-whisper")),
     # Which Whisper, per use: a packaged model by name ("tiny.en", "base") or a model folder's
     # path. ASR_MODEL, when set, wins for every use; else uploaded and recorded practice calls

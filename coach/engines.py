@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from coach.scoring.outcome_model import OutcomeHead
     from coach.scoring.pipeline import ScoringModels
     from coach.scoring.tone import DebtorAffect, ToneClassifier
+    from coach.speech.debtor_voice import DebtorVoice, EspeakVoice
 
 EXTENSION = "coach.engines"
 # What the doctor checks and jobs wait for, by the name users see. "transcriber" hears
@@ -144,6 +145,11 @@ class Engines:
         """The speech-to-text engine for a trainee's spoken role-play reply: short audio,
         answered while the trainee waits (COACH_ASR_MODEL_REPLIES)."""
         return self._once("role-play ASR", self._make_reply_transcriber)
+
+    def debtor_voice(self) -> DebtorVoice | EspeakVoice | None:
+        """The role-play debtor's voice, loaded on first use: Piper, else espeak-ng, else
+        None (the browser speaks). One per process, shared by every app in it."""
+        return self._once("debtor voice", _shared_debtor_voice)
 
     def prepare_speech(self, report: Callable[[str], None] = _quiet) -> None:
         """Assemble (or verify by hash) the files of every configured Whisper model now,
@@ -450,6 +456,13 @@ def _shared_transcriber(settings: AsrSettings) -> Transcriber:
     from coach.speech.transcriber import make_transcriber
 
     return make_transcriber(settings)
+
+
+@functools.cache
+def _shared_debtor_voice() -> DebtorVoice | EspeakVoice | None:
+    from coach.speech.debtor_voice import load_debtor_voice
+
+    return load_debtor_voice()
 
 
 @functools.cache

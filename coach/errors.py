@@ -23,3 +23,7 @@ class UnusableRecording(ServiceError):
 
 class NoRoom(ServiceError):
     """The server has no disk space left to keep the upload; nothing was kept (HTTP 507)."""
+
+
+class Conflict(ServiceError):
+    """The record moved on since the request was made (another tab, a replayed form): HTTP 409."""

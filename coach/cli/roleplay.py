@@ -6,19 +6,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from coach.catalog.kinds import SCENARIOS
 from coach.engines import EngineUnavailable, engines_of
 from coach.scenarios.engine import RunState, Step, outcome, reply, start
-from coach.scenarios.model import Difficulty, Scenario
-
-# A reply longer than this is a paste, not something said on a call.
-MAX_REPLY_CHARS = 1000
+from coach.scenarios.model import Scenario
+from coach.scenarios.reply_text import MAX_REPLY_CHARS
+from coach.services.roleplay import all_scenarios
 
 
 @click.group("roleplay")
@@ -31,7 +28,7 @@ def roleplay_group() -> None:
 @with_appcontext
 def roleplay_list(as_json: bool) -> None:
     """The scenarios, easiest first."""
-    for scenario in _scenarios():
+    for scenario in all_scenarios():
         if as_json:
             click.echo(json.dumps(_summary(scenario), ensure_ascii=False))
         else:
@@ -127,15 +124,8 @@ def _summary(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _scenarios() -> list[Scenario]:
-    """Easiest first (the order ``Difficulty`` lists them in), then by id."""
-    order = get_args(Difficulty)
-    scenarios = current_app.extensions["coach.catalog"].get(SCENARIOS)
-    return sorted(scenarios, key=lambda s: (order.index(s.difficulty), s.id))
-
-
 def _scenario(scenario_id: str) -> Scenario:
-    scenarios = {s.id: s for s in _scenarios()}
+    scenarios = {s.id: s for s in all_scenarios()}
     if scenario_id not in scenarios:
         known = ", ".join(sorted(scenarios))
         raise click.ClickException(f"no scenario {scenario_id!r}; known: {known}")

@@ -4,6 +4,7 @@ from coach.models.audit import AuditEntry
 from coach.models.call import Call, CallScore, CallStatus, TranscriptVersion
 from coach.models.job import Job, JobKind, JobStatus
 from coach.models.organisation import Organisation, Team, TeamMember
+from coach.models.roleplay import RunStatus, RunTurn, ScenarioRun
 from coach.models.session import SignInFailure, UserSession
 from coach.models.user import Role, User, UserRole
 
@@ -17,6 +18,9 @@ __all__ = [
     "JobStatus",
     "Organisation",
     "Role",
+    "RunStatus",
+    "RunTurn",
+    "ScenarioRun",
     "SignInFailure",
     "Team",
     "TeamMember",

@@ -1,4 +1,5 @@
-"""A person's own data as one zip: profile, calls, every transcript version, scorecards, audio.
+"""A person's own data as one zip: profile, calls, every transcript version, scorecards, audio,
+role-play runs.
 
 What a data-subject access request needs: everything Coach holds about the person, in
 open formats (JSON, the original recording), built in an anonymous temporary file that
@@ -15,7 +16,7 @@ from typing import IO, Any
 from sqlalchemy import select
 
 from coach.extensions import db
-from coach.models import AuditEntry, Call, CallScore, TranscriptVersion, User
+from coach.models import AuditEntry, Call, CallScore, ScenarioRun, TranscriptVersion, User
 from coach.services.calls import store
 
 
@@ -29,6 +30,8 @@ def export_own_data(user: User) -> IO[bytes]:
         _write_json(out, "calls.json", [_call_facts(call) for call in calls])
         for call in calls:
             _write_call(out, call)
+        runs = db.session.scalars(select(ScenarioRun).where(ScenarioRun.owner_id == user.id))
+        _write_json(out, "roleplay-runs.json", [_run(run) for run in runs])
         _write_json(out, "activity.json", _activity(user))
     archive.seek(0)
     return archive
@@ -52,6 +55,31 @@ def _write_call(out: zipfile.ZipFile, call: Call) -> None:
         path = store().path(call.recording_sha256, call.recording_ext)
         if path.is_file():
             out.write(path, f"{folder}/recording.{call.recording_ext}")
+
+
+def _run(run: ScenarioRun) -> dict[str, Any]:
+    """A role-play run with every turn the trainee said and how it was judged."""
+    return {
+        "id": run.id,
+        "scenario": {"id": run.scenario_id, "version": run.scenario_version},
+        "status": run.status.value,
+        "started": run.created_at.isoformat(),
+        "ending": run.ending_kind,
+        "meets_objective": run.meets_objective,
+        "opening": run.opening,
+        "turns": [
+            {
+                "number": t.number,
+                "you": t.trainee,
+                "spoken": t.spoken,
+                "intents": t.intents,
+                "findings": t.findings,
+                "debtor": t.debtor,
+            }
+            for t in run.turns
+        ],
+        "scorecard": run.scorecard,
+    }
 
 
 def _profile(user: User) -> dict[str, Any]:

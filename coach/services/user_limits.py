@@ -32,6 +32,9 @@ class UserLimit:
 
 RESCORE = UserLimit("call_rescored", "RESCORES_PER_MINUTE", "rescore requests")
 TRANSCRIPT_EDIT = UserLimit("transcript_edited", "TRANSCRIPT_EDITS_PER_MINUTE", "transcript edits")
+SPOKEN_REPLY = UserLimit(
+    "roleplay_spoken_reply", "SPOKEN_REPLIES_PER_MINUTE", "spoken role-play replies"
+)
 
 
 class RateLimited(ServiceError):

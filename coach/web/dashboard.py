@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from coach.errors import NotFound
 from coach.models import Role
-from coach.services import access, calls, overview
+from coach.services import access, calls, overview, roleplay
 from coach.web.access import SIGNED_IN, allow, roles
 
 bp = Blueprint("dashboard", __name__)
@@ -48,5 +48,9 @@ def person(user_id: int) -> str:
     except NotFound:
         abort(404)
     return render_template(
-        "dashboard/person.html", person=subject, calls=calls.calls_of(current_user, subject)
+        "dashboard/person.html",
+        person=subject,
+        calls=calls.calls_of(current_user, subject),
+        runs=roleplay.runs_of(current_user, subject),
+        roleplay=roleplay,
     )

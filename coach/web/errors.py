@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from coach.engines import EngineUnavailable
-from coach.errors import NoRoom, ServiceError, TooLarge, UnusableRecording
+from coach.errors import Conflict, NoRoom, ServiceError, TooLarge, UnusableRecording
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ _REFUSAL_CODES: tuple[tuple[type[ServiceError], int], ...] = (
     (TooLarge, 413),
     (UnusableRecording, 422),
     (NoRoom, 507),
+    (Conflict, 409),
 )
 
 

@@ -7,6 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -14,6 +15,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
     widgets,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
@@ -91,3 +93,14 @@ class NewCallForm(FlaskForm):
     )
     recording = FileField("Recording", validators=[FileRequired("Choose a recording to upload.")])
     submit = SubmitField("Upload and transcribe")
+
+
+class ReplyForm(FlaskForm):
+    """A role-play reply: typed text, or a spoken clip Coach transcribes. ``turn`` is the last
+    turn the page showed, so a reply sent from a stale tab is refused rather than misplaced.
+    Length and language are the service's checks (their messages say what to do)."""
+
+    text = TextAreaField("Your reply", validators=[Optional()])
+    audio = FileField("Spoken reply", validators=[Optional()])
+    turn = HiddenField(validators=[Optional()])
+    submit = SubmitField("Send")

@@ -81,7 +81,9 @@ def live_server(_app: Flask) -> Iterator[str]:
     starts: training the heads on first use is set-up cost, not what a page waits for."""
     engines = engines_of(_app)
     engines.prepare()
+    engines.intent_heads()
     engines.transcriber()
+    engines.reply_transcriber()
     server = make_server("127.0.0.1", 0, _closing(_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -8,12 +8,13 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
-    "priya": ["Dashboard", "Practice calls", "My data"],
-    "coach": ["Dashboard", "Practice calls", "My team", "My data"],
-    "compliance": ["Dashboard", "Compliance", "My data"],
+    "priya": ["Dashboard", "Practice calls", "Role-play", "My data"],
+    "coach": ["Dashboard", "Practice calls", "Role-play", "My team", "My data"],
+    "compliance": ["Dashboard", "Role-play", "Compliance", "My data"],
     "admin": [
         "Dashboard",
         "Practice calls",
+        "Role-play",
         "Compliance",
         "Users",
         "Teams",

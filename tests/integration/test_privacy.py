@@ -278,6 +278,8 @@ def test_my_data_export_holds_everything_about_me(
     me = sign_in_as("priya")
     call_id = _upload(client, test_audio.speech)
     _edit(client, call_id, "I can pay fifty pounds a month.")
+    start = csrf_token(client, "/practice/scenarios/us-first-contact")
+    client.post("/practice/scenarios/us-first-contact/start", data={"csrf_token": start})
     token = csrf_token(client, "/my-data/")
     with client.post("/my-data/export", data={"csrf_token": token}) as response:
         assert response.status_code == 200 and response.mimetype == "application/zip"
@@ -286,6 +288,7 @@ def test_my_data_export_holds_everything_about_me(
     assert {
         "profile.json",
         "calls.json",
+        "roleplay-runs.json",
         "activity.json",
         f"calls/{call_id}/transcript-v1.json",
         f"calls/{call_id}/transcript-v2.json",
@@ -295,6 +298,8 @@ def test_my_data_export_holds_everything_about_me(
     } == names
     assert json.loads(archive.read("profile.json"))["email"] == me.email
     assert json.loads(archive.read("calls.json"))[0]["id"] == call_id
+    [run] = json.loads(archive.read("roleplay-runs.json"))
+    assert run["scenario"]["id"] == "us-first-contact" and run["opening"]
     assert archive.read(f"calls/{call_id}/recording.flac") == test_audio.speech.read_bytes()
     edited = json.loads(archive.read(f"calls/{call_id}/transcript-v2.json"))
     assert edited["turns"][0]["text"] == "I can pay fifty pounds a month."
