@@ -23,7 +23,8 @@ import hashlib
 import importlib.metadata
 import json
 import pickle
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,11 @@ class ClassifierHead:
         self.classes = classes
         self.version = version
         self._estimator = estimator
+        # Equal for heads that build equal features from the same rows: the same fields and
+        # word weight, and word blocks fitted alike (every rule head of a jurisdiction fits
+        # them on the same lines). Worked out here, at load, rather than in the first reply.
+        blocks = tuple(block.key for block in estimator.word_blocks)
+        self.features_key: Hashable = (estimator.fields, estimator.lexical_weight, blocks)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape ``(len(texts), len(self.classes))``, columns in class order."""
@@ -123,6 +129,95 @@ class ClassifierHead:
         A lexical head also needs the ``texts`` the rows were embedded from.
         """
         return np.asarray(self._estimator.predict_proba(embeddings, texts))
+
+
+def class_probabilities(
+    heads: Mapping[str, ClassifierHead], label: str, embeddings: np.ndarray, texts: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """Per head, each row's probability of ``label``: what each head gives alone, with the
+    work heads have in common (equal features, the words of a text) done once."""
+    features: dict[Hashable, Any] = {}
+    words: dict[tuple[str, str], list[str]] = {}
+    columns = {}
+    with _unchecked():
+        for name, head in heads.items():
+            key = head.features_key
+            if key not in features:
+                features[key] = head._estimator.features(embeddings, texts, words)
+            probabilities = head._estimator.predict_features(features[key])
+            columns[name] = np.asarray(probabilities[:, head.classes.index(label)])
+    return columns
+
+
+class WordBlock:
+    """A fitted TF-IDF vectorizer's ``transform``, done with scikit-learn's own operations in
+    its order (so the same floats) but without its checks of each call's input, which cost
+    more than the sums for one short text, and dozens of heads read each reply."""
+
+    def __init__(self, vectorizer: Any) -> None:
+        if vectorizer.binary or not vectorizer.use_idf or vectorizer.norm != "l2":
+            raise ValueError("a word block needs counts weighted by idf and l2-normalised")
+        self._vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self._idf: np.ndarray = vectorizer.idf_
+        self._sublinear: bool = vectorizer.sublinear_tf
+        self._dtype = vectorizer.dtype
+        self._analyse = vectorizer.build_analyzer()
+        settings = {k: v for k, v in vectorizer.get_params().items() if k != "vocabulary"}
+        # Vectorizers with these settings split a text into the same words.
+        self.analysis = repr(sorted(settings.items()))
+        # The terms in column order say the whole vocabulary (its columns are 0 to n - 1).
+        terms = [""] * len(self._vocabulary)
+        for term, column in self._vocabulary.items():
+            terms[column] = term
+        digest = hashlib.sha256(json.dumps([self.analysis, terms]).encode())
+        digest.update(self._idf.tobytes())
+        self.key = digest.hexdigest()
+
+    def transform(
+        self, texts: Sequence[str], words: dict[tuple[str, str], list[str]] | None = None
+    ) -> Any:
+        """Same as the vectorizer's ``transform(texts)``; ``words`` keeps each text's words
+        for the next block with the same analysis."""
+        from scipy.sparse import csr_matrix
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+
+        words = {} if words is None else words
+        indices: list[int] = []
+        counts: list[int] = []
+        indptr = [0]
+        for text in texts:
+            key = (self.analysis, text)
+            if key not in words:
+                words[key] = self._analyse(text)
+            counter: dict[int, int] = {}
+            for word in words[key]:
+                column = self._vocabulary.get(word)
+                if column is not None:
+                    counter[column] = counter.get(column, 0) + 1
+            for column, count in sorted(counter.items()):
+                indices.append(column)
+                counts.append(count)
+            indptr.append(len(indices))
+        shape = (len(texts), len(self._vocabulary))
+        matrix = csr_matrix(
+            (np.asarray(counts, dtype=np.intc), np.asarray(indices, dtype=np.int32), indptr),
+            shape=shape,
+            dtype=self._dtype,
+        )
+        if self._sublinear:
+            np.log(matrix.data, matrix.data)
+            matrix.data += 1.0
+        matrix.data *= self._idf[matrix.indices]
+        inplace_csr_row_normalize_l2(matrix)
+        return matrix
+
+
+def _unchecked() -> Any:
+    """scikit-learn without its checks of our inputs (ours, already checked): those checks
+    took most of a role-play reply's time (dozens of heads, one short text each)."""
+    from sklearn import config_context
+
+    return config_context(assume_finite=True, skip_parameter_validation=True)
 
 
 class HeadEstimator:
@@ -154,18 +249,46 @@ class HeadEstimator:
                 TfidfVectorizer(**_LEXICAL_SETTINGS).fit(column)
                 for column in split_fields(texts, self.fields)
             ]
-        self.regression.fit(self._features(embeddings, texts), list(labels))
+            self.__dict__.pop("word_blocks", None)  # blocks of earlier vectorizers
+        self.regression.fit(self.features(embeddings, texts), list(labels))
         return self
 
     def predict_proba(self, embeddings: np.ndarray, texts: Sequence[str] | None) -> np.ndarray:
-        from sklearn import config_context
+        with _unchecked():
+            return self.predict_features(self.features(embeddings, texts))
 
-        # The inputs are ours and already checked: scikit-learn's own checks of them took
-        # most of a role-play reply's time (dozens of heads, one short text each).
-        with config_context(assume_finite=True, skip_parameter_validation=True):
-            return self.regression.predict_proba(self._features(embeddings, texts))
+    def predict_features(self, features: Any) -> np.ndarray:
+        """Probabilities for rows already turned into this head's features."""
+        regression = self.regression
+        if len(regression.classes_) != 2:
+            return np.asarray(regression.predict_proba(features))
+        from scipy.special import expit
 
-    def _features(self, embeddings: np.ndarray, texts: Sequence[str] | None) -> Any:
+        # scikit-learn's binary predict_proba (decision_function, expit, both classes), step
+        # by step, without its checks of the input (a millisecond a call, dozens of heads).
+        scores = features @ regression.coef_.T + regression.intercept_
+        positive = np.reshape(scores, (-1,))
+        expit(positive, out=positive)
+        return np.stack([1 - positive, positive], axis=1)
+
+    @cached_property
+    def word_blocks(self) -> tuple[WordBlock, ...]:
+        """The fitted vectorizers as :class:`WordBlock` (built on first use, never pickled)."""
+        return tuple(WordBlock(vectorizer) for vectorizer in self.vectorizers)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("word_blocks", None)
+        return state
+
+    def features(
+        self,
+        embeddings: np.ndarray,
+        texts: Sequence[str] | None,
+        words: dict[tuple[str, str], list[str]] | None = None,
+    ) -> Any:
+        """The regression's input: the embedding block, then each field's word block
+        (``words``: see :meth:`WordBlock.transform`)."""
         if not self.vectorizers:
             return embeddings
         if texts is None or len(texts) != len(embeddings):
@@ -173,11 +296,11 @@ class HeadEstimator:
         from scipy.sparse import csr_matrix, hstack
 
         columns = split_fields(texts, self.fields)
-        words = [
-            vectorizer.transform(column) * self.lexical_weight
-            for vectorizer, column in zip(self.vectorizers, columns, strict=True)
+        blocks = [
+            block.transform(column, words) * self.lexical_weight
+            for block, column in zip(self.word_blocks, columns, strict=True)
         ]
-        return hstack([csr_matrix(embeddings), *words]).tocsr()
+        return hstack([csr_matrix(embeddings), *blocks]).tocsr()
 
 
 def fit_estimator(

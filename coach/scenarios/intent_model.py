@@ -14,10 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from coach.corpus import IntentLine, IntentLines, LabelledText
-from coach.nlp.heads import ClassifierHead, embed_fields, join_fields
+from coach.nlp.heads import ClassifierHead, class_probabilities, embed_fields, join_fields
 
 YES, NO = "yes", "no"
 # Fields a head reads: the debtor turn the reply answers ("" when none), then the reply.
@@ -103,12 +101,7 @@ class IntentHeads:
         texts = [join_fields(debtor, reply) for debtor, reply in pairs]
         any_head = next(iter(self.heads.values()))
         embeddings = embed_fields(any_head.encoder, texts, INTENT_FIELDS)
-        columns = {
-            intent: np.asarray(
-                head.predict_proba_embeddings(embeddings, texts)[:, head.classes.index(YES)]
-            )
-            for intent, head in self.heads.items()
-        }
+        columns = class_probabilities(self.heads, YES, embeddings, texts)
         return [{i: float(p[row]) for i, p in columns.items()} for row in range(len(pairs))]
 
     def heard(self, debtor: str, reply: str) -> list[str]:

@@ -19,7 +19,8 @@ import numpy as np
 
 from coach.corpus import LabelledText, RuleLines
 from coach.nlp.encoder import TextEncoder
-from coach.nlp.heads import ClassifierHead, unit_rows
+from coach.nlp.heads import ClassifierHead, class_probabilities, unit_rows
+from coach.nlp.memo import BatchMemo
 
 POSITIVE, NEGATIVE = "positive", "negative"
 # The probe's setting: the word block at full weight beside the embedding.
@@ -27,6 +28,8 @@ RULE_LEXICAL_WEIGHT = 1.0
 # A rule whose positives mostly answer a debtor turn (cease, dispute, attorney, ...) only
 # fires when an earlier debtor turn plausibly asked for it.
 ANSWERS_DEBTOR_SHARE = 0.5
+# Texts whose rule probabilities are kept (about 2 KB each; a long call has ~150 turns).
+RULE_MEMO_SIZE = 4096
 
 
 # Rules whose labelled lines are written in another sense than the rule pack judges, so a head
@@ -112,6 +115,9 @@ class JurisdictionRuleModel:
         self.encoder = encoder
         self.heads = {h.rule: h for h in heads}
         self._trigger_rows: dict[str, np.ndarray] = {}
+        # A text's probabilities depend on that text alone, and a role-play reply re-judges
+        # every earlier turn of the call: each text is judged once.
+        self._judged: BatchMemo[str, dict[str, float]] = BatchMemo(RULE_MEMO_SIZE)
 
     @property
     def version(self) -> str:
@@ -123,9 +129,14 @@ class JurisdictionRuleModel:
         """Per rule, the probability that each text is a positive line for it."""
         if not texts:
             return {rule: np.zeros(0) for rule in self.heads}
-        texts = [head_text(t) for t in texts]
-        embeddings = self.encoder.encode(texts)
-        return {rule: self._positive(h.head, embeddings, texts) for rule, h in self.heads.items()}
+        rows = self._judged.get_many([head_text(t) for t in texts], self._judge)
+        return {rule: np.array([row[rule] for row in rows]) for rule in self.heads}
+
+    def _judge(self, texts: list[str]) -> list[dict[str, float]]:
+        """Each head text's probability per rule."""
+        heads = {rule: h.head for rule, h in self.heads.items()}
+        columns = class_probabilities(heads, POSITIVE, self.encoder.encode(texts), texts)
+        return [{rule: p[row] for rule, p in columns.items()} for row in range(len(texts))]
 
     def trigger_similarity(self, rule: str, texts: Sequence[str]) -> np.ndarray:
         """Per text, the highest cosine to the rule's training debtor turns (0 without any)."""
@@ -137,11 +148,6 @@ class JurisdictionRuleModel:
         return np.asarray(
             (unit_rows(self.encoder.encode(texts)) @ self._trigger_rows[rule].T).max(1)
         )
-
-    @staticmethod
-    def _positive(head: ClassifierHead, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        column = head.classes.index(POSITIVE)
-        return np.asarray(head.predict_proba_embeddings(embeddings, texts)[:, column])
 
 
 @dataclass(frozen=True)
