@@ -44,19 +44,29 @@ GOALS = {
 BREACH_KINDS = frozenset({"breach", "escalation"})
 
 
-def play(scenario: Scenario, replies: list[str], analyse: ModelAnalyse, seed: int) -> str:
-    """The ending kind the script reaches ("still going" when the replies run out first), and
-    "+" appended when that ending meets the objective."""
+def play(
+    scenario: Scenario, replies: list[str], analyse: ModelAnalyse, seed: int
+) -> tuple[str, str | None]:
+    """The ending kind the script reaches ("still going" when the replies run out first),
+    with "+" appended when that ending meets the objective; and, when a critical violation
+    ended the call, its rule id, detector, reply number and state (figures to count, not a
+    line to read)."""
     state = start(scenario, seed)
-    for text in replies:
+    cause = None
+    for number, text in enumerate(replies, 1):
+        before = state.node
         step = reply(scenario, state, text, analyse)
         state = step.state
         if step.ending is not None:
+            critical = [f for f in step.findings if f.critical_violation]
+            if critical:
+                detector = critical[0].detail.get("detector")
+                cause = f"{critical[0].rule_id} ({detector}, reply {number} in {before})"
             break
     result = outcome(scenario, state)
     if result.ending is None:
-        return "still going"
-    return result.ending.kind + ("+" if result.meets_objective else "")
+        return "still going", None
+    return result.ending.kind + ("+" if result.meets_objective else ""), cause
 
 
 def main() -> None:
@@ -78,6 +88,7 @@ def main() -> None:
     by_writer: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     by_scenario: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     lawful_endings: Counter[str] = Counter()
+    lawful_breaches: Counter[str] = Counter()
     for writer in writers:
         for script in sorted(writer.glob("*.txt")):
             scenario_id, kind = script.name.removesuffix(".txt").rsplit(".", 1)
@@ -86,9 +97,10 @@ def main() -> None:
             replies = [ln.strip() for ln in script.read_text("utf-8").splitlines() if ln.strip()]
             analyse = ModelAnalyse(scenario, heads, models)
             for seed in range(args.seeds):
-                ending = play(scenario, replies, analyse, seed)
+                ending, cause = play(scenario, replies, analyse, seed)
                 if kind == "lawful":
                     lawful_endings[ending] += 1
+                    lawful_breaches.update([cause] if cause else [])
                 hit = reaches(kind, ending)
                 for tally in (by_writer[writer.name, kind], by_scenario[scenario_id, kind]):
                     tally[0] += hit
@@ -119,13 +131,15 @@ def main() -> None:
         )
         scenario_rows.append(f"| {scenario_id} |{cells}")
     endings = ", ".join(f"{kind}: {n}" for kind, n in lawful_endings.most_common())
+    breaches = ", ".join(f"{cause}: {n}" for cause, n in lawful_breaches.most_common())
     where = args.scripts.resolve().relative_to(REPO)
     lines = [
         f"## Role-play on trainee scripts in `{where}` (`bench/roleplay_scripts.py`)",
         "",
         f"Machine: {machine()}  ",
         f"{len(writers)} writer folder(s), seeds 0-{args.seeds - 1}. Where the "
-        f"lawful scripts ended: {endings} (`+`: meets the objective).",
+        f"lawful scripts ended: {endings} (`+`: meets the objective). Critical findings "
+        f"that ended a lawful script (rule, detector): {breaches or 'none'}.",
         "",
         *rows,
         "",
