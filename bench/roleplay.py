@@ -29,7 +29,9 @@ from coach.engines import intent_heads, load_scoring_models  # noqa: E402
 from coach.nlp.encoder import load_default_encoder  # noqa: E402
 from coach.scenarios.analyse import ModelAnalyse  # noqa: E402
 from coach.scenarios.engine import Step, reply, start  # noqa: E402
+from coach.scenarios.intent_model import IntentHeads  # noqa: E402
 from coach.scenarios.model import Scenario  # noqa: E402
+from coach.scoring.pipeline import ScoringModels  # noqa: E402
 from tests.unit.scenarios.paths import Path as ScriptedPath  # noqa: E402
 from tests.unit.scenarios.paths import scenario_paths  # noqa: E402
 
@@ -52,18 +54,26 @@ def walk(
     return steps, seconds
 
 
+def load_roleplay(
+    model_cache: Path,
+) -> tuple[ScoringModels, IntentHeads, dict[str, Scenario]]:
+    """The shipped content's scoring models, intent heads and scenarios (by id), trained into
+    ``model_cache`` on first use."""
+    model_cache.mkdir(parents=True, exist_ok=True)
+    catalog = load_catalog(REPO / "content")
+    encoder = load_default_encoder(cache_dir=model_cache)
+    models = load_scoring_models(catalog, model_cache, encoder)
+    heads = intent_heads(catalog.get(INTENT_LINES), encoder, model_cache)
+    assert heads is not None
+    return models, heads, {s.id: s for s in catalog.get(SCENARIOS)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-cache", type=Path, default=REPO / "instance" / "model-cache")
     parser.add_argument("--out", type=Path, help="write the figures into this markdown file")
     args = parser.parse_args()
-    args.model_cache.mkdir(parents=True, exist_ok=True)
-    catalog = load_catalog(REPO / "content")
-    encoder = load_default_encoder(cache_dir=args.model_cache)
-    models = load_scoring_models(catalog, args.model_cache, encoder)
-    heads = intent_heads(catalog.get(INTENT_LINES), encoder, args.model_cache)
-    assert heads is not None
-    scenarios = {s.id: s for s in catalog.get(SCENARIOS)}
+    models, heads, scenarios = load_roleplay(args.model_cache)
     rows = [
         "| scenario | lawful path ends | unlawful path ends | intents P / R (scripted as gold) |",
         "|---|---|---|---|",

@@ -24,10 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.docs_section import machine, write_section  # noqa: E402
-from coach.catalog import load_catalog  # noqa: E402
-from coach.catalog.kinds import INTENT_LINES, SCENARIOS  # noqa: E402
-from coach.engines import intent_heads, load_scoring_models  # noqa: E402
-from coach.nlp.encoder import load_default_encoder  # noqa: E402
+from bench.roleplay import load_roleplay  # noqa: E402
 from coach.scenarios.analyse import ModelAnalyse  # noqa: E402
 from coach.scenarios.engine import outcome, reply, start  # noqa: E402
 from coach.scenarios.model import Scenario  # noqa: E402
@@ -76,13 +73,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--out", type=Path, help="write the figures into this markdown file")
     args = parser.parse_args()
-    args.model_cache.mkdir(parents=True, exist_ok=True)
-    catalog = load_catalog(REPO / "content")
-    encoder = load_default_encoder(cache_dir=args.model_cache)
-    models = load_scoring_models(catalog, args.model_cache, encoder)
-    heads = intent_heads(catalog.get(INTENT_LINES), encoder, args.model_cache)
-    assert heads is not None
-    scenarios = {s.id: s for s in catalog.get(SCENARIOS)}
+    models, heads, scenarios = load_roleplay(args.model_cache)
     writers = sorted(p for p in args.scripts.iterdir() if p.is_dir()) or [args.scripts]
     # (writer or scenario, kind) -> [scripts reaching what the kind must reach, scripts]
     by_writer: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
