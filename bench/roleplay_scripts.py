@@ -139,7 +139,7 @@ def main() -> None:
     markdown = "\n".join(lines)
     print(markdown)
     if args.out:
-        write_section(args.out, f"roleplay-scripts-{where.name}", markdown)
+        write_section(args.out, "roleplay-scripts-" + "-".join(where.parts[1:]), markdown)
 
 
 def reaches(kind: str, ending: str) -> bool:

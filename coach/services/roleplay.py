@@ -232,17 +232,7 @@ def take_turn(
 ) -> TurnResult:
     """The trainee says ``text`` in reply to turn ``seen_turn`` (the last one their page
     showed). Refusals (Conflict, UnusableTurn, EngineUnavailable) leave the run as it was."""
-    run = own_run(owner, run_id)
-    if run.status == RunStatus.ENDED:
-        raise Conflict("This call has ended: open the debrief, or restart to practise again.")
-    played = current_scenario(run)
-    if run.status != RunStatus.ACTIVE:
-        raise Conflict("This run was left unfinished: restart the scenario to practise again.")
-    if seen_turn is not None and seen_turn != run.turn:
-        raise Conflict(
-            "This run moved on in another tab or window. Reload to see the latest turn; your "
-            "reply here was not sent."
-        )
+    run, played = _open_for_reply(owner, run_id, seen_turn)
     try:
         said = checked_reply(text)
     except UnusableReply as error:
@@ -262,14 +252,31 @@ def take_turn(
     return TurnResult(run, turn, _hints(played, run, step.findings))
 
 
+def _open_for_reply(
+    owner: User, run_id: int, seen_turn: int | None
+) -> tuple[ScenarioRun, Scenario]:
+    """The run and its scenario, when ``owner`` may reply in it now; else the refusal that
+    says why (ended, left unfinished, scenario changed, answered in another tab)."""
+    run = own_run(owner, run_id)
+    if run.status == RunStatus.ENDED:
+        raise Conflict("This call has ended: open the debrief, or restart to practise again.")
+    played = current_scenario(run)
+    if run.status != RunStatus.ACTIVE:
+        raise Conflict("This run was left unfinished: restart the scenario to practise again.")
+    if seen_turn is not None and seen_turn != run.turn:
+        raise Conflict(
+            "This run moved on in another tab or window. Reload to see the latest turn; your "
+            "reply here was not sent."
+        )
+    return run, played
+
+
 def take_spoken_turn(owner: User, run_id: int, audio: bytes, seen_turn: int | None) -> TurnResult:
     """A spoken reply: transcribed (Whisper, the reply model), then taken as typed. The
     checks that need no audio come first, so a stale tab never waits for Whisper."""
     from coach.speech.spoken_reply import ReplyAudioError, transcribe_reply
 
-    run = own_run(owner, run_id)
-    if run.status == RunStatus.ACTIVE and seen_turn is not None and seen_turn != run.turn:
-        raise Conflict("This run moved on in another tab or window. Reload to see the latest turn.")
+    run, _ = _open_for_reply(owner, run_id, seen_turn)
     user_limits.check(owner, user_limits.SPOKEN_REPLY)
     audit.record(owner, "roleplay_spoken_reply", "scenario_run", run.id)
     db.session.commit()

@@ -3,6 +3,7 @@ debtor's voice, and every kind of bad input refused without touching the run."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -240,3 +241,20 @@ def test_reply_text_is_escaped(client: FlaskClient, sign_in_as) -> None:
     say(client, run_id, "Hello, is this <b>Daniel</b>? <script>alert(1)</script>", turn=0)
     page = client.get(f"/practice/runs/{run_id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_spoken_reply_that_is_not_audio_is_refused(
+    client: FlaskClient, sign_in_as, app: Flask
+) -> None:
+    sign_in_as("priya")
+    run_id = start(client)
+    token = csrf_token(client, f"/practice/runs/{run_id}")
+    answer = client.post(
+        f"/practice/runs/{run_id}/reply",
+        data={"csrf_token": token, "turn": "0", "audio": (io.BytesIO(b"not audio" * 50), "r.webm")},
+        content_type="multipart/form-data",
+        headers=JSON,
+    )
+    assert answer.status_code == 400
+    assert "record" in answer.get_json()["error"].lower()
+    assert turns_of(app, run_id) == []
