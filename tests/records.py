@@ -1,4 +1,5 @@
-"""Records made directly in the database for web tests that need a call but not its audio."""
+"""Records made directly in the database for web tests that need a call but not its audio, or a
+role-play run but not the models that judge its replies."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from coach.models import (
     CallStatus,
     Organisation,
     Role,
+    RunStatus,
     Team,
     TeamMember,
     TranscriptVersion,
     User,
 )
-from coach.services import accounts, calls
+from coach.models._columns import utcnow
+from coach.services import accounts, calls, roleplay
 from coach.services.passwords import generate_password
 from coach.transcript import Transcript, Turn
 from tests.helpers import Login
@@ -93,3 +96,19 @@ def team_of(user_id: int) -> int:
     team_id = db.session.scalar(select(TeamMember.team_id).where(TeamMember.user_id == user_id))
     assert team_id is not None
     return team_id
+
+
+def scenario_run(
+    owner_id: int, scenario_id: str = "us-cease-request", *, ended: bool = False
+) -> int:
+    """A run of the user's, started as the brief's button starts one (no reply yet), or ended
+    at the scenario's breach ending without a scorecard; its id."""
+    owner = db.session.get(User, owner_id)
+    assert owner is not None
+    run = roleplay.start_run(owner, scenario_id)
+    if ended:
+        run.status, run.meets_objective, run.ended_at = RunStatus.ENDED, False, utcnow()
+        run.ending_id = roleplay.scenario(scenario_id).on_critical
+        run.ending_kind, run.scorecard = "breach", {}
+        db.session.commit()
+    return run.id

@@ -233,5 +233,7 @@ def _refused(run_id: int, error: ServiceError, code: int) -> Response | tuple[Re
     typed text is in the JSON answer's ``kept`` so the page can put it back)."""
     if wants_json():
         return jsonify(error=str(error), kept=request.form.get("text", "")), code
+    if code == 403:  # someone else's run: no page of theirs to go back to
+        abort(403)
     flash(str(error), "error")
     return redirect(url_for("roleplay.call", run_id=run_id))

@@ -136,6 +136,35 @@ TABLE: tuple[Case, ...] = (
     Case("GET", "privacy.delete_account", "/my-data/delete-account", 302, 200, 200, 200, 200),
     Case("POST", "calls.delete", "/calls/{own_call}/delete", 302, 302, 403, 404, 302),
     Case("POST", "privacy.delete_calls", "/my-data/delete-calls", 302, 302, 302, 302, 302),
+    # Role-play: the library and briefs are everyone's; only trainees and coaches play; a run
+    # is read by its trainee, their coach, compliance and admins, replied to by its trainee.
+    Case("GET", "roleplay.library", "/practice/", 302, 200, 200, 200, 200),
+    Case("GET", "roleplay.brief", "/practice/scenarios/us-first-contact", 302, 200, 200, 200, 200),
+    Case("POST", "roleplay.start",
+         "/practice/scenarios/us-first-contact/start",
+         302, 302, 302, 403, 403),
+    Case("GET", "roleplay.call", "/practice/runs/{own_run}", 302, 200, 200, 200, 200),
+    Case("GET", "roleplay.call", "/practice/runs/{peer_run}", 302, 404, 200, 200, 200),
+    Case("GET", "roleplay.call", "/practice/runs/{outsider_run}", 302, 404, 404, 404, 404),
+    # An empty reply: refused with a message (302 back to the call) for the trainee who plays.
+    Case("POST", "roleplay.reply", "/practice/runs/{own_run}/reply", 302, 302, 403, 403, 403),
+    Case("POST", "roleplay.reply",
+         "/practice/runs/{outsider_run}/reply",
+         302, 404, 404, 403, 403),
+    Case("GET", "roleplay.debrief", "/practice/runs/{ended_run}/debrief", 302, 200, 200, 200, 200),
+    Case("GET", "roleplay.debrief",
+         "/practice/runs/{outsider_run}/debrief",
+         302, 404, 404, 404, 404),
+    Case("GET", "roleplay.voice",
+         "/practice/runs/{own_run}/voice/0/0.wav",
+         302, 200, 200, 200, 200),
+    Case("GET", "roleplay.voice",
+         "/practice/runs/{outsider_run}/voice/0/0.wav",
+         302, 404, 404, 404, 404),
+    Case("POST", "roleplay.restart", "/practice/runs/{own_run}/restart", 302, 302, 403, 403, 403),
+    Case("POST", "roleplay.restart",
+         "/practice/runs/{outsider_run}/restart",
+         302, 404, 404, 403, 403),
     # Last: they end the session the cases above run in (an administrator's own account is
     # refused with a message, then signed out).
     Case("POST", "privacy.delete_account", "/my-data/delete-account", 302, 302, 302, 302, 302),
@@ -159,6 +188,12 @@ def _targets(app: Flask, people) -> dict[str, int]:
             ),
             "peer_call": records.transcribed_call(people["sam"].user_id),
             "outsider_call": records.transcribed_call(outsider.user_id),
+            "own_run": records.scenario_run(people["priya"].user_id),
+            "ended_run": records.scenario_run(
+                people["priya"].user_id, "us-dispute-validation", ended=True
+            ),
+            "peer_run": records.scenario_run(people["sam"].user_id),
+            "outsider_run": records.scenario_run(outsider.user_id),
             "team": records.team_of(people["priya"].user_id),
             "outsider_team": records.team_of(outsider.user_id),
         }
