@@ -53,29 +53,30 @@ def library() -> str:
     )
 
 
-@bp.route("/scenarios/<scenario_id>")
+# ``scenario`` is a scenario's id (a slug such as us-first-contact, not a database id).
+@bp.route("/scenarios/<scenario>")
 @allow(SIGNED_IN)
-def brief(scenario_id: str) -> str:
+def brief(scenario: str) -> str:
     try:
-        scenario = roleplay.scenario(scenario_id)
+        chosen = roleplay.scenario(scenario)
     except NotFound:
         abort(404)
     return render_template(
         "roleplay/brief.html",
-        scenario=scenario,
+        scenario=chosen,
         start=ConfirmForm(),
-        continuing=roleplay.active_run_ids(current_user).get(scenario.id),
+        continuing=roleplay.active_run_ids(current_user).get(chosen.id),
         may_play=current_user.has_role(Role.TRAINEE, Role.COACH),
     )
 
 
-@bp.route("/scenarios/<scenario_id>/start", methods=["POST"])
+@bp.route("/scenarios/<scenario>/start", methods=["POST"])
 @allow(PRACTISE)
-def start(scenario_id: str) -> Response:
+def start(scenario: str) -> Response:
     if not ConfirmForm().validate_on_submit():
-        return redirect(url_for("roleplay.brief", scenario_id=scenario_id))
+        return redirect(url_for("roleplay.brief", scenario=scenario))
     try:
-        run = roleplay.start_run(current_user, scenario_id)
+        run = roleplay.start_run(current_user, scenario)
     except NotFound:
         abort(404)
     return redirect(url_for("roleplay.call", run_id=run.id))
