@@ -42,7 +42,9 @@ def test_base_hears_english_speech_word_for_word(
 def test_an_app_transcribes_calls_with_base_and_replies_with_tiny_en(
     tmp_path: Path, model_cache: Path, test_audio: SessionAudio
 ) -> None:
-    app = create_app({"INSTANCE_PATH": tmp_path, "MODEL_CACHE_DIR": str(model_cache)})
+    app = create_app(  # inline jobs: no sweeper thread outliving the test
+        {"INSTANCE_PATH": tmp_path, "MODEL_CACHE_DIR": str(model_cache), "JOB_RUNNER": "inline"}
+    )
     engines = engines_of(app)
 
     calls, replies = engines.transcriber(), engines.reply_transcriber()

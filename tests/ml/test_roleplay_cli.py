@@ -24,7 +24,11 @@ ARREST = "US-FDCPA-1692e4-THREAT-ARREST"
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> FlaskCliRunner:
     instance = tmp_path_factory.mktemp("roleplay-instance")
-    app: Flask = create_app({"INSTANCE_PATH": instance, "MODEL_CACHE_DIR": str(model_cache)})
+    # Inline jobs: a thread runner's sweeper would outlive the test, sweeping an unmigrated
+    # database and logging tracebacks from a thread while other tests run.
+    app: Flask = create_app(
+        {"INSTANCE_PATH": instance, "MODEL_CACHE_DIR": str(model_cache), "JOB_RUNNER": "inline"}
+    )
     return app.test_cli_runner()
 
 
