@@ -373,55 +373,41 @@ def practise_next(run: ScenarioRun, limit: int = 3) -> list[tuple[Scenario, str]
         (o for o in card.get("skill_observations", []) if o.get("score", 1.0) < WEAK_SKILL),
         key=lambda o: o["score"],
     )
-    picks: list[tuple[Scenario, str]] = []
-    if run.meets_objective is False:
-        picks.append((played, "Try this call again: the objective was missed."))
-    others = [s for s in all_scenarios() if s.id != played.id]
-    for observation in weak:
-        found = next(
-            (
-                s
-                for s in others
-                if observation["skill"] in s.skills and s not in [p for p, _ in picks]
-            ),
-            None,
-        )
-        if found is not None:
-            picks.append(
-                (
-                    found,
-                    (
-                        f"It trains {observation['skill'].replace('_', ' ')}: "
-                        f"{round(observation['score'] * 100)} % on this run."
-                    ),
-                )
-            )
     order = get_args(Difficulty)
-    harder = [
-        s
+    others = [s for s in all_scenarios() if s.id != played.id]
+    candidates: list[tuple[Scenario, str]] = []
+    if run.meets_objective is False:
+        candidates.append((played, "Try this call again: the objective was missed."))
+    for observation in weak:
+        skill, percent = observation["skill"], round(observation["score"] * 100)
+        why = f"It trains {skill.replace('_', ' ')}: {percent} % on this run."
+        taken = {c.id for c, _ in candidates}
+        candidates += [(s, why) for s in others if skill in s.skills and s.id not in taken][:1]
+    candidates += [
+        (s, "A harder call that trains the same skills.")
         for s in others
         if order.index(s.difficulty) > order.index(played.difficulty)
         and set(s.skills) & set(played.skills)
     ]
-    picks += [(s, "A harder call that trains the same skills.") for s in harder]
-    unique = list({s.id: (s, why) for s, why in reversed(picks)}.values())[::-1]
-    return unique[:limit]
+    picks: dict[str, tuple[Scenario, str]] = {}
+    for chosen, why in candidates:  # the first reason found for a scenario is its reason
+        picks.setdefault(chosen.id, (chosen, why))
+    return list(picks.values())[:limit]
 
 
-def debtor_name(run: ScenarioRun) -> str:
-    """Who the trainee spoke to (for lists; the scenario's persona)."""
+def played_scenario(run: ScenarioRun) -> Scenario | None:
+    """The scenario ``run`` was played on, None when its file is gone (the run stays
+    readable: its turns are stored)."""
     try:
-        return scenario(run.scenario_id).persona.name
+        return scenario(run.scenario_id)
     except NotFound:
-        return "the debtor"
+        return None
 
 
 def scenario_title(run: ScenarioRun) -> str:
     """The scenario's title, or its id when the file is gone."""
-    try:
-        return scenario(run.scenario_id).title
-    except NotFound:
-        return run.scenario_id
+    played = played_scenario(run)
+    return played.title if played else run.scenario_id
 
 
 def log_refusal(run_id: int, error: ServiceError) -> None:

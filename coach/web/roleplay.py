@@ -91,7 +91,7 @@ def call(run_id: int) -> str | Response:
     return render_template(
         "roleplay/call.html",
         run=run,
-        scenario=_scenario_or_none(run),
+        scenario=roleplay.played_scenario(run),
         form=ReplyForm(turn=str(run.turn)),
         restart=ConfirmForm(),
         hints=roleplay.hints_now(run),
@@ -149,7 +149,7 @@ def debrief(run_id: int) -> str | Response:
     if run.status != RunStatus.ENDED:
         flash("The debrief is ready when the call ends.", "info")
         return redirect(url_for("roleplay.call", run_id=run.id))
-    scenario = _scenario_or_none(run)
+    scenario = roleplay.played_scenario(run)
     return render_template(
         "roleplay/debrief.html",
         run=run,
@@ -185,13 +185,6 @@ def _visible(run_id: int) -> ScenarioRun:
         return roleplay.visible_run(current_user, run_id)
     except NotFound:
         abort(404)
-
-
-def _scenario_or_none(run: ScenarioRun) -> Any:
-    try:
-        return roleplay.scenario(run.scenario_id)
-    except NotFound:
-        return None
 
 
 def _debtor_line(run: ScenarioRun, turn: int) -> str | None:
