@@ -17,6 +17,9 @@ from coach.catalog.rule_lines import check_rule_lines, load_rule_lines
 from coach.catalog.source import line_locator, read_mapping
 from coach.hints import did_you_mean
 from coach.progress.taxonomy import SkillTaxonomy
+from coach.quizzes.model import QUESTION_TYPES, QuestionBank
+from coach.quizzes.program import CertificationProgram
+from coach.quizzes.validate import check_bank, check_program, unique_question_ids
 from coach.scenarios.intents import IntentSet
 from coach.scenarios.model import Scenario
 from coach.scenarios.validate import check_scenario_content
@@ -33,6 +36,8 @@ OUTCOME_CALLS = "outcome_calls"
 INTENT_SET = "intent_set"
 INTENT_LINES = "intent_lines"
 SCENARIOS = "scenarios"
+QUIZZES = "quizzes"
+CERTIFICATIONS = "certifications"
 
 Load = Callable[[Path, str], Any]
 # A value's id and the version its file declares (None: the file declares none).
@@ -204,5 +209,20 @@ CONTENT_KINDS: tuple[ContentKind, ...] = (
         load=schema(Scenario),
         check=check_scenario_content,
         identify=lambda scenario, _source: (scenario.id, scenario.version),
+    ),
+    ContentKind(
+        name=QUIZZES,
+        pattern="quizzes/*.yaml",
+        load=schema(QuestionBank, union_tags=QUESTION_TYPES),
+        check=check_bank,
+        identify=lambda bank, _source: (bank.bank, bank.version),
+        check_all=unique_question_ids,
+    ),
+    ContentKind(
+        name=CERTIFICATIONS,
+        pattern="certifications/*.yaml",
+        load=schema(CertificationProgram),
+        check=check_program,
+        identify=lambda program, _source: (program.id, program.version),
     ),
 )

@@ -53,6 +53,39 @@ def content_check(content_dir: Path | None) -> None:
     click.echo(f"Content OK: {folder}")
 
 
+@content_group.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--content-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Count this folder instead of the configured one.",
+)
+@with_appcontext
+def content_stats_command(as_json: bool, content_dir: Path | None) -> None:
+    """How much content there is of each kind, and the questions by jurisdiction and type."""
+    from coach.catalog import ContentError, load_catalog
+    from coach.catalog.stats import content_stats
+
+    folder = content_dir or Path(current_app.config["COACH"]["CONTENT_DIR"])
+    try:
+        stats = content_stats(load_catalog(folder))
+    except ContentError as exc:
+        for error in exc.errors:
+            click.echo(error, err=True)
+        raise click.ClickException(f"{len(exc.errors)} content error(s) in {folder}") from None
+    if as_json:
+        click.echo(json.dumps(stats, sort_keys=True))
+        return
+    questions = stats.pop("questions")
+    for kind, count in sorted(stats.items()):
+        click.echo(f"{kind:<20} {count}")
+    click.echo(f"{'questions':<20} {questions['total']}")
+    for jurisdiction, count in questions["per_jurisdiction"].items():
+        click.echo(f"  {jurisdiction:<18} {count}")
+    for question_type, count in questions["per_type"].items():
+        click.echo(f"  {question_type:<18} {count}")
+
+
 @coach_group.command("setup")
 @with_appcontext
 def setup_command() -> None:

@@ -1,5 +1,6 @@
 """`flask coach …` commands and the refusal to start on invalid content."""
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -39,6 +40,34 @@ def test_content_check_lists_every_error_and_fails(app: Flask, tmp_path: Path) -
     )
     assert result.exit_code != 0
     assert "skills.yaml" in result.output and "unexpected_key" in result.output
+    assert "typo.yaml" in result.output
+
+
+def test_content_stats_json_counts_every_kind_and_the_questions(app: Flask) -> None:
+    from tests.content import repo_catalog
+
+    result = app.test_cli_runner().invoke(args=["coach", "content", "stats", "--json"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)
+    catalog = repo_catalog()
+    assert stats["scenarios"] == len(catalog.get("scenarios")) >= 12
+    assert stats["rules"] == len(catalog.get("rules"))
+    questions = [(b.jurisdiction, q.type) for b in catalog.get("quizzes") for q in b.questions]
+    assert stats["questions"]["total"] == len(questions)
+    assert set(stats["questions"]["per_jurisdiction"]) == {"US", "UK", "IN"}
+    assert sum(stats["questions"]["per_jurisdiction"].values()) == len(questions)
+    assert stats["questions"]["per_type"]["spot_violation"] == sum(
+        1 for _, kind in questions if kind == "spot_violation"
+    )
+    assert sum(stats["questions"]["per_type"].values()) == len(questions)
+
+
+def test_content_stats_on_broken_content_lists_the_errors(app: Flask, tmp_path: Path) -> None:
+    content = _broken_content(tmp_path)
+    result = app.test_cli_runner().invoke(
+        args=["coach", "content", "stats", "--json", "--content-dir", str(content)]
+    )
+    assert result.exit_code != 0
     assert "typo.yaml" in result.output
 
 
