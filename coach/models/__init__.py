@@ -2,6 +2,14 @@
 
 from coach.models.audit import AuditEntry
 from coach.models.call import Call, CallScore, CallStatus, TranscriptVersion
+from coach.models.certification import (
+    AssignmentReason,
+    AttemptAnswer,
+    AttemptStatus,
+    Certificate,
+    CertificationAssignment,
+    QuizAttempt,
+)
 from coach.models.job import Job, JobKind, JobStatus
 from coach.models.organisation import Organisation, Team, TeamMember
 from coach.models.roleplay import RunStatus, RunTurn, ScenarioRun
@@ -9,14 +17,20 @@ from coach.models.session import SignInFailure, UserSession
 from coach.models.user import Role, User, UserRole
 
 __all__ = [
+    "AssignmentReason",
+    "AttemptAnswer",
+    "AttemptStatus",
     "AuditEntry",
     "Call",
     "CallScore",
     "CallStatus",
+    "Certificate",
+    "CertificationAssignment",
     "Job",
     "JobKind",
     "JobStatus",
     "Organisation",
+    "QuizAttempt",
     "Role",
     "RunStatus",
     "RunTurn",

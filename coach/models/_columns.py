@@ -16,3 +16,8 @@ def string_enum(cls: type[enum.Enum], length: int = 16) -> Enum:
     return Enum(
         cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
     )
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` timezone-aware: SQLite hands back naive datetimes from aware columns, UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from coach.quizzes.model import QuestionBank, QuestionModel
+from pydantic import TypeAdapter
+
+from coach.quizzes.model import Question, QuestionBank, QuestionModel
 from coach.quizzes.program import CertificationProgram, Pool
 
 
@@ -45,6 +48,44 @@ class Paper:
     def item(self, number: int) -> PaperItem | None:
         """Question ``number`` of the paper, or ``None``."""
         return next((i for i in self.items if i.number == number), None)
+
+    def as_json(self) -> dict[str, Any]:
+        """The paper as plain JSON, every question whole, for the attempt that keeps it."""
+        return {
+            "program_id": self.program_id,
+            "program_version": self.program_version,
+            "seed": self.seed,
+            "items": [
+                {
+                    "number": item.number,
+                    "bank": item.bank,
+                    "question": item.question.model_dump(mode="json"),
+                    "choice_order": list(item.choice_order),
+                }
+                for item in self.items
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Paper:
+        """The paper :meth:`as_json` stored, questions validated as they were then."""
+        return cls(
+            data["program_id"],
+            data["program_version"],
+            data["seed"],
+            tuple(
+                PaperItem(
+                    item["number"],
+                    item["bank"],
+                    _QUESTION.validate_python(item["question"]),
+                    tuple(item["choice_order"]),
+                )
+                for item in data["items"]
+            ),
+        )
+
+
+_QUESTION: TypeAdapter[QuestionModel] = TypeAdapter(Question)  # type: ignore[arg-type]
 
 
 def candidates(pool: Pool, banks: Iterable[QuestionBank]) -> list[tuple[str, QuestionModel]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from coach.errors import ServiceError
 from coach.extensions import db
 from coach.models import AuditEntry, User
-from coach.models._columns import utcnow
+from coach.models._columns import as_utc, utcnow
 
 WINDOW = timedelta(minutes=1)
 
@@ -57,14 +57,9 @@ def check(user: User, limit: UserLimit) -> None:
     if count < allowed:
         return
     oldest = db.session.scalar(recent.order_by(AuditEntry.at).limit(1))
-    wait = WINDOW - (utcnow() - _aware(oldest)) if oldest is not None else WINDOW
+    wait = WINDOW - (utcnow() - as_utc(oldest)) if oldest is not None else WINDOW
     retry_after = max(1, math.ceil(wait.total_seconds()))
     raise RateLimited(
         f"Too many {limit.what}: at most {allowed} a minute. Try again in {retry_after} s.",
         retry_after,
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive UTC datetimes; PostgreSQL aware ones."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

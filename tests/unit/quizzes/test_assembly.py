@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from coach.quizzes.assembly import AssemblyError, assemble, shortfalls
+from coach.quizzes.assembly import AssemblyError, Paper, assemble, shortfalls
 from tests.unit.quizzes.sample import bank, numbered, program
 
 
@@ -101,3 +103,12 @@ def test_paper_items_pin_the_question_version() -> None:
     assert all(item.version == item.question.version() for item in paper.items)
     assert paper.item(1) is paper.items[0]
     assert paper.item(99) is None
+
+
+def test_a_paper_survives_its_json_round_trip() -> None:
+    paper = assemble(
+        program(pools=[{"title": "All", "banks": ["us-sample"], "draw": 6}]), [bank()], 5
+    )
+    again = Paper.from_json(json.loads(json.dumps(paper.as_json())))
+    assert again == paper
+    assert [i.version for i in again.items] == [i.version for i in paper.items]
