@@ -136,13 +136,32 @@ def _serving() -> bool:
 
 def register_web(app: Flask) -> None:
     from coach.models import Role
-    from coach.web import admin, auth, calls, dashboard, http_security, ids, privacy, roleplay
+    from coach.web import (
+        admin,
+        auth,
+        calls,
+        certification,
+        dashboard,
+        http_security,
+        ids,
+        privacy,
+        roleplay,
+    )
     from coach.web.access import enforce_access
     from coach.web.errors import register_error_handlers
     from coach.web.navigation import navigation_for
 
     ids.install(app)
-    for blueprint in (auth.bp, dashboard.bp, admin.bp, calls.bp, roleplay.bp, privacy.bp):
+    for blueprint in (
+        auth.bp,
+        dashboard.bp,
+        admin.bp,
+        calls.bp,
+        roleplay.bp,
+        certification.bp,
+        certification.verify_bp,
+        privacy.bp,
+    ):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     register_error_handlers(app)

@@ -11,6 +11,7 @@ from coach.extensions import db
 from coach.models import (
     Call,
     CallStatus,
+    Certificate,
     Organisation,
     Role,
     RunStatus,
@@ -20,7 +21,7 @@ from coach.models import (
     User,
 )
 from coach.models._columns import utcnow
-from coach.services import accounts, calls, roleplay
+from coach.services import accounts, calls, certification, roleplay
 from coach.services.passwords import generate_password
 from coach.transcript import Transcript, Turn
 from tests.helpers import Login
@@ -112,3 +113,27 @@ def scenario_run(
         run.ending_kind, run.scorecard = "breach", {}
         db.session.commit()
     return run.id
+
+
+def quiz_attempt(
+    owner_id: int, program_id: str = "uk-conc7-foundation", *, passed: bool = False
+) -> int:
+    """An attempt of the user's at a program, in progress, or submitted with every right
+    answer (which issues a certificate) when ``passed``; its id."""
+    owner = db.session.get(User, owner_id)
+    assert owner is not None
+    attempt = certification.start_attempt(owner, program_id)
+    if passed:
+        paper = certification.paper_of(attempt)
+        answers = {item.number: list(item.question.key()) for item in paper.items}
+        certification.submit(owner, attempt.id, answers)
+    return attempt.id
+
+
+def certificate_of(owner_id: int) -> int:
+    """A certificate of the user's (from a passed attempt); its id."""
+    attempt_id = quiz_attempt(owner_id, passed=True)
+    found = db.session.scalars(
+        select(Certificate).where(Certificate.attempt_id == attempt_id)
+    ).one()
+    return found.id

@@ -93,6 +93,9 @@ class QuizAttempt(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Submitted by the clock, not the trainee: the time limit ran out.
     auto_submitted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set by every saved answer, so each save moves ``row_version``: a tab showing an older
+    # version cannot submit over answers another tab saved since.
+    last_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     score: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column(Boolean)
     # Optimistic lock: two tabs submitting one attempt cannot both grade it.

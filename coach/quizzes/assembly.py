@@ -123,8 +123,9 @@ def shortfalls(program: CertificationProgram, banks: Sequence[QuestionBank]) -> 
 
 
 def assemble(program: CertificationProgram, banks: Sequence[QuestionBank], seed: int) -> Paper:
-    """The paper for ``seed``: each pool draws its questions (none twice), and choices are
-    shuffled when the program says so; an ordering question is always shown out of order."""
+    """The paper for ``seed``: each pool draws its questions (none twice), and options are
+    shuffled when the program says so; an ordering question is always shown out of order,
+    and true/false and a transcript's lines keep their natural order."""
     problems = shortfalls(program, banks)
     if problems:
         raise AssemblyError("; ".join(problems))
@@ -144,7 +145,7 @@ def _choice_order(question: QuestionModel, seed: int, shuffle: bool) -> tuple[st
     ids = [choice.id for choice in question.choices()]
     if question.pick == "order":
         return _out_of_order(ids, _rng(seed, question.id))
-    if shuffle and question.type != "true_false":
+    if shuffle and question.shuffles:
         _rng(seed, question.id).shuffle(ids)
     return tuple(ids)
 

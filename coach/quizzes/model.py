@@ -92,6 +92,8 @@ class _Question(_Frozen):
     pick: ClassVar[Pick] = "one"
     credit_rule: ClassVar[str] = ALL_OR_NOTHING
     title: ClassVar[str] = ""
+    # Whether a program's option shuffling applies (a transcript's lines keep their order).
+    shuffles: ClassVar[bool] = False
 
     def choices(self) -> tuple[Choice, ...]:
         """What the trainee picks from, in the authored order."""
@@ -110,6 +112,7 @@ class _Question(_Frozen):
 
 class _OptionsQuestion(_Question):
     options: tuple[Option, ...] = Field(min_length=2, max_length=8)
+    shuffles: ClassVar[bool] = True
 
     def choices(self) -> tuple[Choice, ...]:
         return tuple(Choice(id=o.id, text=o.text) for o in self.options)

@@ -9,7 +9,7 @@ reload, a closed tab or a replayed form can never add time or change a score.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -250,38 +250,29 @@ def answers_by_number(attempt: QuizAttempt) -> dict[int, list[str]]:
 
 def save_answer(
     user: User, attempt_id: int, number: int, picked: Sequence[str], now: datetime | None = None
-) -> AttemptAnswer:
+) -> QuizAttempt:
     """Saves (or replaces) the answer to question ``number``; refused after the deadline,
     after submission, or when it is not an answer to that question."""
-    now = now or utcnow()
-    attempt = own_attempt(user, attempt_id)
-    _still_open(attempt, now)
-    stored = _store_answer(attempt, number, picked, now)
-    try:
-        db.session.commit()
-    except IntegrityError:  # another tab saved this question's first answer at the same time
-        db.session.rollback()
-        attempt = own_attempt(user, attempt_id)
-        _still_open(attempt, now)
-        stored = _store_answer(attempt, number, picked, now)
-        db.session.commit()
-    return stored
+    return save_answers(user, attempt_id, {number: picked}, now)
 
 
 def save_answers(
-    user: User, attempt_id: int, answers: dict[int, Sequence[str]], now: datetime | None = None
-) -> None:
-    """Saves several answers at once (the page's "save" and "submit" buttons); all or none."""
+    user: User, attempt_id: int, answers: Mapping[int, Sequence[str]], now: datetime | None = None
+) -> QuizAttempt:
+    """Saves several answers at once, all or none; the attempt's version moves on."""
     now = now or utcnow()
     attempt = own_attempt(user, attempt_id)
     _still_open(attempt, now)
     try:
-        for number, picked in sorted(answers.items()):
-            _store_answer(attempt, number, picked, now)
+        _store_answers(attempt, answers, now)
+        db.session.commit()
     except InvalidAnswer:
         db.session.rollback()
         raise
-    db.session.commit()
+    except (IntegrityError, StaleDataError):  # another tab saved at the same moment
+        db.session.rollback()
+        raise Conflict("Another tab saved answers at the same moment: save again.") from None
+    return attempt
 
 
 def _still_open(attempt: QuizAttempt, now: datetime) -> None:
@@ -294,36 +285,56 @@ def _still_open(attempt: QuizAttempt, now: datetime) -> None:
         )
 
 
-def _store_answer(
-    attempt: QuizAttempt, number: int, picked: Sequence[str], now: datetime
-) -> AttemptAnswer:
-    item = paper_of(attempt).item(number)
-    if item is None:
-        raise InvalidAnswer(f"Question {number} is not part of this attempt.")
-    try:
-        answer = checked_answer(item.question, picked)
-    except AnswerError as error:
-        raise InvalidAnswer(f"Question {number}: {error}.") from None
-    stored = next((a for a in attempt.answers if a.number == number), None)
-    if stored is None:
-        stored = AttemptAnswer(number=number, question_id=item.question.id, answer=list(answer))
-        attempt.answers.append(stored)
-    else:
-        stored.answer = list(answer)
-    stored.answered_at = now
-    return stored
+def _store_answers(
+    attempt: QuizAttempt, answers: Mapping[int, Sequence[str]], now: datetime
+) -> None:
+    paper = paper_of(attempt)
+    stored = {answer.number: answer for answer in attempt.answers}
+    for number, picked in sorted(answers.items()):
+        item = paper.item(number)
+        if item is None:
+            raise InvalidAnswer(f"Question {number} is not part of this attempt.")
+        try:
+            answer = list(checked_answer(item.question, picked))
+        except AnswerError as error:
+            raise InvalidAnswer(f"Question {number}: {error}.") from None
+        if number in stored:
+            stored[number].answer = answer
+            stored[number].answered_at = now
+        else:
+            attempt.answers.append(
+                AttemptAnswer(
+                    number=number, question_id=item.question.id, answer=answer, answered_at=now
+                )
+            )
+    attempt.last_saved_at = now
 
 
 def submit(
-    user: User, attempt_id: int, expected_version: int | None = None, now: datetime | None = None
+    user: User,
+    attempt_id: int,
+    answers: Mapping[int, Sequence[str]] | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> QuizAttempt:
-    """Grades the attempt (a certificate on a pass); a second submission is refused."""
+    """Saves ``answers`` (the page's, when it sends them) and grades the attempt; a second
+    submission, or one from a tab that has not seen answers saved since, is refused."""
     now = now or utcnow()
     attempt = own_attempt(user, attempt_id)
     if attempt.status == AttemptStatus.SUBMITTED:
         raise Conflict("This attempt was already submitted; its score stands.")
+    _still_open(attempt, now)
     if expected_version is not None and attempt.row_version != expected_version:
-        raise Conflict("This attempt changed in another tab: reload it before submitting.")
+        raise Conflict(
+            "Answers were saved in another tab since this page was loaded: reload it, check "
+            "your answers, then submit."
+        )
+    if answers:
+        try:
+            _store_answers(attempt, answers, now)
+        except InvalidAnswer:
+            db.session.rollback()
+            raise
     _grade(attempt, now, auto=False)
     return attempt
 

@@ -75,6 +75,13 @@ class AddMemberForm(FlaskForm):
     submit = SubmitField("Add to team")
 
 
+class AttemptForm(FlaskForm):
+    """A certification attempt's page: the answers are fields the view reads by question
+    number; ``version`` is the attempt's version the page has seen."""
+
+    version = HiddenField()
+
+
 class ConfirmForm(FlaskForm):
     """A bare form for POST-only actions (sign out, remove, reset) so each carries CSRF."""
 

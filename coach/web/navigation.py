@@ -17,6 +17,7 @@ _ITEMS: tuple[tuple[NavItem, frozenset[Role] | None], ...] = (
     (NavItem("Dashboard", "dashboard.index"), None),
     (NavItem("Practice calls", "calls.index"), frozenset({Role.TRAINEE, Role.COACH, Role.ADMIN})),
     (NavItem("Role-play", "roleplay.library"), None),
+    (NavItem("Certification", "certification.index"), None),
     (NavItem("My team", "dashboard.team"), frozenset({Role.COACH})),
     (NavItem("Compliance", "dashboard.compliance"), frozenset({Role.COMPLIANCE, Role.ADMIN})),
     (NavItem("Users", "admin.users"), frozenset({Role.ADMIN})),

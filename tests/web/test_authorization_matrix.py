@@ -16,6 +16,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from coach.extensions import db
+from coach.models import Certificate
 from coach.web.access import rule_for
 from tests import records
 from tests.helpers import sign_in
@@ -165,6 +167,52 @@ TABLE: tuple[Case, ...] = (
     Case("POST", "roleplay.restart",
          "/practice/runs/{outsider_run}/restart",
          302, 404, 404, 403, 403),
+    # Certification: anyone signed in may sit a program; attempts and certificates are their
+    # holder's, readable by their coach, compliance and admins; verification is public.
+    Case("GET", "certification.index", "/certification/", 302, 200, 200, 200, 200),
+    Case("GET", "certification.program_page",
+         "/certification/programs/uk-conc7-foundation",
+         302, 200, 200, 200, 200),
+    Case("GET", "certification.program_page",
+         "/certification/programs/nope",
+         302, 404, 404, 404, 404),
+    # Start: the trainee already holds a certificate of this program (refused with a message).
+    Case("POST", "certification.start",
+         "/certification/programs/uk-conc7-foundation/start",
+         302, 302, 302, 302, 302),
+    Case("GET", "certification.attempt",
+         "/certification/attempts/{own_attempt}",
+         302, 200, 200, 200, 200),
+    Case("GET", "certification.attempt",
+         "/certification/attempts/{peer_attempt}",
+         302, 404, 200, 200, 200),
+    Case("GET", "certification.attempt",
+         "/certification/attempts/{outsider_attempt}",
+         302, 404, 404, 404, 404),
+    # An empty answer to one question: refused with a message (302 back) for its taker only.
+    Case("POST", "certification.save_answer",
+         "/certification/attempts/{own_attempt}/answers/1",
+         302, 302, 404, 404, 404),
+    Case("POST", "certification.save_answer",
+         "/certification/attempts/{outsider_attempt}/answers/1",
+         302, 404, 404, 404, 404),
+    Case("POST", "certification.save",
+         "/certification/attempts/{own_attempt}/save",
+         302, 302, 404, 404, 404),
+    Case("POST", "certification.save",
+         "/certification/attempts/{peer_attempt}/save",
+         302, 404, 404, 404, 404),
+    Case("POST", "certification.submit",
+         "/certification/attempts/{peer_attempt}/submit",
+         302, 404, 404, 404, 404),
+    Case("GET", "certification.certificate_file",
+         "/certification/certificates/{own_certificate}.pdf",
+         302, 200, 200, 200, 200),
+    Case("GET", "certification.certificate_file",
+         "/certification/certificates/{outsider_certificate}.pdf",
+         302, 404, 404, 404, 404),
+    Case("GET", "verify.certificate", "/verify/{own_code}", 200, 200, 200, 200, 200),
+    Case("GET", "verify.certificate", "/verify/no-such-code", 404, 404, 404, 404, 404),
     # Last: they end the session the cases above run in (an administrator's own account is
     # refused with a message, then signed out).
     Case("POST", "privacy.delete_account", "/my-data/delete-account", 302, 302, 302, 302, 302),
@@ -194,6 +242,12 @@ def _targets(app: Flask, people) -> dict[str, int]:
             ),
             "peer_run": records.scenario_run(people["sam"].user_id),
             "outsider_run": records.scenario_run(outsider.user_id),
+            "own_attempt": records.quiz_attempt(people["priya"].user_id, "in-rbi-recovery-agent"),
+            "peer_attempt": records.quiz_attempt(people["sam"].user_id),
+            "outsider_attempt": records.quiz_attempt(outsider.user_id),
+            "own_certificate": (own_certificate := records.certificate_of(people["priya"].user_id)),
+            "own_code": db.session.get(Certificate, own_certificate).code,
+            "outsider_certificate": records.certificate_of(outsider.user_id),
             "team": records.team_of(people["priya"].user_id),
             "outsider_team": records.team_of(outsider.user_id),
         }

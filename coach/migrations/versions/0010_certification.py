@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('deadline_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('auto_submitted', sa.Boolean(), nullable=False),
+    sa.Column('last_saved_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('score', sa.Float(), nullable=True),
     sa.Column('passed', sa.Boolean(), nullable=True),
     sa.Column('row_version', sa.Integer(), nullable=False),

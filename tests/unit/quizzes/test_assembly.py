@@ -90,12 +90,13 @@ def test_an_ordering_question_is_never_shown_in_the_right_order() -> None:
             assert sorted(item.choice_order) == sorted(item.question.key())
 
 
-def test_true_false_keeps_true_first() -> None:
+def test_true_false_and_transcript_lines_keep_their_order() -> None:
     banks = [bank()]
     cert = program(pools=[{"title": "All", "banks": ["us-sample"], "draw": 6}])
-    for seed in range(5):
-        item = next(i for i in assemble(cert, banks, seed).items if i.question.type == "true_false")
-        assert item.choice_order == ("true", "false")
+    for seed in range(10):
+        items = {i.question.type: i for i in assemble(cert, banks, seed).items}
+        assert items["true_false"].choice_order == ("true", "false")
+        assert items["spot_violation"].choice_order == ("l1", "l3", "l4")
 
 
 def test_paper_items_pin_the_question_version() -> None:
