@@ -83,6 +83,10 @@ SETTINGS: dict[str, Setting] = {
     "RETENTION_DAYS": Setting(365, int, minimum=1),
     # How often each app process queues the retention job; 0: never (run it from cron).
     "RETENTION_EVERY_HOURS": Setting(24, float, minimum=0),
+    # How often each app process checks certificates against the loaded rule packs (a new
+    # major version asks holders to recertify); 0: never (run `flask coach certifications
+    # recheck` from cron, or after changing content).
+    "RECERTIFY_EVERY_HOURS": Setting(6, float, minimum=0),
     "PASSWORD_MIN_LENGTH": Setting(12, int, minimum=8),
     "PASSWORD_HASH_COST": Setting("standard", choices=("standard", "low")),
     "SESSION_COOKIE_SECURE": Setting(False, _parse_bool),

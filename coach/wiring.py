@@ -99,12 +99,13 @@ def init_engines(app: Flask) -> None:
 
 def task_registry() -> dict[str, Task]:
     """Every job kind and the service function that does it (handed to the job queue)."""
-    from coach.services import calls, retention, scoring
+    from coach.services import calls, certificates, retention, scoring
 
     return {
         JobKind.TRANSCRIBE: calls.transcribe_task,
         JobKind.SCORE: scoring.score_task,
         JobKind.RETENTION: retention.retention_task,
+        JobKind.RECERTIFICATION: certificates.recertification_task,
     }
 
 
@@ -119,11 +120,17 @@ def init_jobs(app: Flask) -> None:
         return
     if isinstance(runner, ThreadRunner):
         runner.start()
-    hours = app.config["COACH"]["RETENTION_EVERY_HOURS"]
-    if hours and app.config["COACH"]["JOB_RUNNER"] != "inline":
-        from coach.jobs.periodic import Periodic
+    if app.config["COACH"]["JOB_RUNNER"] == "inline":
+        return
+    from coach.jobs.periodic import Periodic
 
-        app.extensions["coach.retention"] = Periodic(app, JobKind.RETENTION, hours * 3600)
+    for kind, setting in (
+        (JobKind.RETENTION, "RETENTION_EVERY_HOURS"),
+        (JobKind.RECERTIFICATION, "RECERTIFY_EVERY_HOURS"),
+    ):
+        hours = app.config["COACH"][setting]
+        if hours:
+            app.extensions[f"coach.periodic.{kind}"] = Periodic(app, kind, hours * 3600)
 
 
 def _serving() -> bool:

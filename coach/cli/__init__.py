@@ -98,6 +98,7 @@ def setup_command() -> None:
     _prepare_speech_models()
     _prepare_scoring_models()
     _prepare_role_play_models()
+    _recheck_certificates()
 
 
 def _prepare_speech_models() -> None:
@@ -133,6 +134,26 @@ def _prepare_role_play_models() -> None:
     begin = time.perf_counter()
     engines_of().intent_heads()
     click.echo(f" done in {time.perf_counter() - begin:.1f} s")
+
+
+@coach_group.group("certifications")
+def certifications_group() -> None:
+    """Certificates and the rule packs they certify."""
+
+
+@certifications_group.command("recheck")
+@with_appcontext
+def certifications_recheck() -> None:
+    """Flag certificates whose rule packs have a new major version, and reassign their
+    programs (each app process also does this every COACH_RECERTIFY_EVERY_HOURS)."""
+    _recheck_certificates()
+
+
+def _recheck_certificates() -> None:
+    from coach.services.certificates import flag_rule_pack_changes
+
+    flagged = flag_rule_pack_changes()
+    click.echo(f"Certificates needing recertification after rule-pack changes: {flagged} new.")
 
 
 @coach_group.group("demo")

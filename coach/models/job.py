@@ -26,6 +26,8 @@ class JobKind(enum.StrEnum):
     TRANSCRIBE = "transcribe_call"
     SCORE = "score_call"
     RETENTION = "apply_retention"
+    # Certificates pinned to an older major version of a rule pack than the one loaded.
+    RECERTIFICATION = "flag_recertification"
 
 
 class Job(Base):

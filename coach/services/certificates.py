@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -263,6 +264,12 @@ def flag_rule_pack_changes(now: datetime | None = None) -> int:
         )
     db.session.commit()
     return flagged
+
+
+def recertification_task(_payload: dict, progress: Callable[[float], None]) -> None:
+    """Job task (kind ``flag_recertification``), queued periodically by each app process."""
+    flag_rule_pack_changes()
+    progress(1.0)
 
 
 def _reassign(certificate: Certificate, now: datetime) -> None:

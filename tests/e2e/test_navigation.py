@@ -8,13 +8,14 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
-    "priya": ["Dashboard", "Practice calls", "Role-play", "My data"],
-    "coach": ["Dashboard", "Practice calls", "Role-play", "My team", "My data"],
-    "compliance": ["Dashboard", "Role-play", "Compliance", "My data"],
+    "priya": ["Dashboard", "Practice calls", "Role-play", "Certification", "My data"],
+    "coach": ["Dashboard", "Practice calls", "Role-play", "Certification", "My team", "My data"],
+    "compliance": ["Dashboard", "Role-play", "Certification", "Compliance", "My data"],
     "admin": [
         "Dashboard",
         "Practice calls",
         "Role-play",
+        "Certification",
         "Compliance",
         "Users",
         "Teams",

@@ -306,3 +306,20 @@ def test_a_new_major_rule_pack_version_asks_holders_to_recertify(
         assert renewed.rule_packs["uk_fca_conc7"] == f"{major + 1}.1.0"
         db.session.refresh(again)
         assert again.completed_at is not None and again.certificate_id == renewed.id
+
+
+def test_a_certificate_expires_after_its_validity_and_the_program_opens_again(
+    app: Flask, people: dict[str, Login]
+) -> None:
+    with app.app_context():
+        priya = person(people)
+        held = _certify(priya)
+        days = certification.program(UK).valid_for_days
+        last_day = utcnow() + timedelta(days=days - 1)
+        after = utcnow() + timedelta(days=days, minutes=1)
+        assert certificates.status_of(held, last_day) == CertificateStatus.VALID
+        assert certificates.status_of(held, after) == CertificateStatus.EXPIRED
+        shown = certificates.verify(held.code, after)
+        assert (shown.status, shown.detail) == (CertificateStatus.EXPIRED, "Expired.")
+        assert certificates.current_certificate(priya, UK, after) is None
+        assert certification.eligibility(priya, certification.program(UK), after).may_start

@@ -71,6 +71,12 @@ def test_content_stats_on_broken_content_lists_the_errors(app: Flask, tmp_path: 
     assert "typo.yaml" in result.output
 
 
+def test_certifications_recheck_reports_what_it_flagged(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["coach", "certifications", "recheck"])
+    assert result.exit_code == 0, result.output
+    assert "recertification after rule-pack changes: 0 new" in result.output
+
+
 def test_app_refuses_to_start_on_invalid_content(tmp_path: Path) -> None:
     content = _broken_content(tmp_path)
     with pytest.raises(InvalidContent) as caught:
