@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from coach.errors import NotFound
 from coach.models import Role
-from coach.services import access, calls, overview, roleplay
+from coach.services import access, calls, certificates, certification, overview, roleplay
 from coach.web.access import SIGNED_IN, allow, roles
 
 bp = Blueprint("dashboard", __name__)
@@ -53,4 +53,7 @@ def person(user_id: int) -> str:
         calls=calls.calls_of(current_user, subject),
         runs=roleplay.runs_of(current_user, subject),
         roleplay=roleplay,
+        attempts=certification.attempts_of(subject),
+        held=certificates.certificates_of(subject),
+        status_of=certificates.status_of,
     )

@@ -14,6 +14,7 @@ from coach.extensions import db
 from coach.models import AttemptStatus, QuizAttempt
 from coach.quizzes.assembly import Paper, PaperItem
 from coach.services import certification
+from tests import records
 from tests.helpers import csrf_token
 
 UK = "uk-conc7-foundation"
@@ -198,3 +199,14 @@ def test_prerequisites_are_shown_and_block_the_start(client: FlaskClient, sign_i
     page = client.get("/certification/programs/us-fdcpa-foundation").get_data(as_text=True)
     assert "Complete these role-play scenarios first" in page
     assert 'id="start-attempt"' not in page
+
+
+def test_the_coach_sees_a_trainees_certificate_and_attempt_on_their_page(
+    app: Flask, client: FlaskClient, people, sign_in_as
+) -> None:
+    with app.app_context():
+        records.certificate_of(people["priya"].user_id)
+    sign_in_as("coach")
+    page = client.get(f"/people/{people['priya'].user_id}").get_data(as_text=True)
+    section = page[page.index('id="person-certification"') :]
+    assert "valid" in section and "passed" in section and "/verify/" in section
