@@ -148,10 +148,12 @@ def register_web(app: Flask) -> None:
         auth,
         calls,
         certification,
+        certification_admin,
         dashboard,
         http_security,
         ids,
         privacy,
+        question_editor,
         roleplay,
     )
     from coach.web.access import enforce_access
@@ -167,6 +169,8 @@ def register_web(app: Flask) -> None:
         roleplay.bp,
         certification.bp,
         certification.verify_bp,
+        certification_admin.bp,
+        question_editor.bp,
         privacy.bp,
     ):
         app.register_blueprint(blueprint)

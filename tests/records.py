@@ -137,3 +137,121 @@ def certificate_of(owner_id: int) -> int:
         select(Certificate).where(Certificate.attempt_id == attempt_id)
     ).one()
     return found.id
+
+
+# --- certification records built directly (reports need exact states, not real sittings) ---
+
+
+def open_assignment(
+    user_id: int,
+    program_id: str = "uk-conc7-foundation",
+    *,
+    due_in_days: int = 14,
+    team_id: int | None = None,
+) -> int:
+    """An open assignment of the program to the user, due ``due_in_days`` from today; its id."""
+    from datetime import timedelta
+
+    from coach.models import CertificationAssignment
+
+    owner = db.session.get(User, user_id)
+    assert owner is not None
+    row = CertificationAssignment(
+        organisation_id=owner.organisation_id,
+        user_id=owner.id,
+        program_id=program_id,
+        due_on=utcnow().date() + timedelta(days=due_in_days),
+        team_id=team_id,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def graded_attempt(
+    user_id: int,
+    credits: dict[str, float | None],
+    program_id: str = "uk-conc7-foundation",
+    *,
+    passed: bool = False,
+    submitted: bool = True,
+    days_ago: float = 1.0,
+    prompt: str = "Question {id}",
+) -> int:
+    """An attempt whose paper is the questions named in ``credits`` (in that order), each
+    answered with that credit (None: left unanswered), submitted ``days_ago`` unless
+    ``submitted`` is False (then in progress, its deadline an hour ahead); its id."""
+    from datetime import timedelta
+
+    from coach.models import AttemptAnswer, AttemptStatus, QuizAttempt
+
+    owner = db.session.get(User, user_id)
+    assert owner is not None
+    when = utcnow() - timedelta(days=days_ago)
+    items = [
+        {
+            "number": number,
+            "bank": "bank",
+            "question": {"id": key, "topic": "topic", "prompt": prompt.format(id=key)},
+            "choice_order": [],
+        }
+        for number, key in enumerate(credits, start=1)
+    ]
+    attempt = QuizAttempt(
+        organisation_id=owner.organisation_id,
+        user_id=owner.id,
+        program_id=program_id,
+        program_version="1.0.0",
+        program_sha256="0" * 64,
+        seed=1,
+        paper={"program_id": program_id, "program_version": "1.0.0", "seed": 1, "items": items},
+        pass_mark=80,
+        review="after_submit",
+        status=AttemptStatus.SUBMITTED if submitted else AttemptStatus.IN_PROGRESS,
+        started_at=when,
+        deadline_at=when + timedelta(hours=1) if submitted else utcnow() + timedelta(hours=1),
+        submitted_at=when if submitted else None,
+        score=100.0 * sum(c or 0.0 for c in credits.values()) / len(credits) if submitted else None,
+        passed=passed if submitted else None,
+    )
+    for number, (key, earned) in enumerate(credits.items(), start=1):
+        if earned is not None:
+            attempt.answers.append(
+                AttemptAnswer(number=number, question_id=key, answer=["a"], credit=earned)
+            )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt.id
+
+
+def issued_certificate(
+    user_id: int,
+    program_id: str = "uk-conc7-foundation",
+    *,
+    expires_in_days: int = 300,
+    revoked: bool = False,
+) -> int:
+    """A certificate of the program held by the user, issued a day ago; its id."""
+    import secrets
+    from datetime import timedelta
+
+    owner = db.session.get(User, user_id)
+    assert owner is not None
+    now = utcnow()
+    row = Certificate(
+        organisation_id=owner.organisation_id,
+        user_id=owner.id,
+        program_id=program_id,
+        program_version="1.0.0",
+        program_title=certification.program(program_id).title,
+        code=secrets.token_urlsafe(18),
+        score=90.0,
+        issued_at=now - timedelta(days=1),
+        expires_at=now + timedelta(days=expires_in_days),
+        rule_packs={},
+        revoked_at=now if revoked else None,
+        revoked_reason="Revoked in a test" if revoked else None,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id

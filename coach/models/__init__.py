@@ -12,6 +12,7 @@ from coach.models.certification import (
 )
 from coach.models.job import Job, JobKind, JobStatus
 from coach.models.organisation import Organisation, Team, TeamMember
+from coach.models.question_edit import QuestionEdit
 from coach.models.roleplay import RunStatus, RunTurn, ScenarioRun
 from coach.models.session import SignInFailure, UserSession
 from coach.models.user import Role, User, UserRole
@@ -30,6 +31,7 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "Organisation",
+    "QuestionEdit",
     "QuizAttempt",
     "Role",
     "RunStatus",

@@ -57,11 +57,19 @@ class CertificationAssignment(Base):
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Cancelled by an officer, or superseded by a new assignment of the same program; kept,
+    # so the history of who owed what stays readable.
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     certificate_id: Mapped[int | None] = mapped_column(
         ForeignKey("certificates.id", ondelete="SET NULL")
     )
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @classmethod
+    def still_open(cls) -> tuple[Any, ...]:
+        """The WHERE clauses of an assignment still owed: neither completed nor cancelled."""
+        return (cls.completed_at.is_(None), cls.cancelled_at.is_(None))
 
 
 class AttemptStatus(enum.StrEnum):

@@ -4,7 +4,7 @@ program's banks, scenarios, rule packs and pools against what loaded."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from coach.hints import did_you_mean
@@ -32,17 +32,22 @@ def check_bank(bank: QuestionBank, source: str, context: Any) -> list[str]:
 def _unknown_rules(bank: QuestionBank, context: Any) -> list[str]:
     if RULES in context.failed:
         return []
-    known = {
-        rule.id
-        for pack in context.loaded.get(RULES, {}).values()
-        if pack.jurisdiction == bank.jurisdiction
-        for rule in pack.rules
-    }
-    return [
-        f"questions.{i}.rules.{k}: unknown rule {rule_id!r}: no {bank.jurisdiction} rule pack "
-        "defines it" + did_you_mean(rule_id, known)
+    refs = {
+        f"questions.{i}.rules.{k}": rule_id
         for i, question in enumerate(bank.questions)
         for k, rule_id in enumerate(question.rules)
+    }
+    return unknown_rules(refs, bank.jurisdiction, context.loaded.get(RULES, {}).values())
+
+
+def unknown_rules(refs: Mapping[str, str], jurisdiction: str, packs: Iterable[Any]) -> list[str]:
+    """Errors for each ``dotted.path -> rule id`` in ``refs`` that no rule pack of
+    ``jurisdiction`` defines (shared by the catalog and the question editor)."""
+    known = {rule.id for pack in packs if pack.jurisdiction == jurisdiction for rule in pack.rules}
+    return [
+        f"{path}: unknown rule {rule_id!r}: no {jurisdiction} rule pack defines it"
+        + did_you_mean(rule_id, known)
+        for path, rule_id in refs.items()
         if rule_id not in known
     ]
 

@@ -83,12 +83,13 @@ def _certificates(user_id: int, program_id: str | None = None) -> list[Certifica
 
 def cycle_start(user: User, program_id: str) -> datetime | None:
     """When ``user``'s current round of attempts began: the program's latest assignment to
-    them or their latest pass, whichever is later (None: never assigned nor passed)."""
+    them (not cancelled) or their latest pass, whichever is later (None: neither)."""
     assigned = db.session.scalars(
         select(CertificationAssignment.created_at)
         .where(
             CertificationAssignment.user_id == user.id,
             CertificationAssignment.program_id == program_id,
+            CertificationAssignment.cancelled_at.is_(None),
         )
         .order_by(CertificationAssignment.created_at.desc())
     ).first()
@@ -140,7 +141,7 @@ def open_assignments(user_id: int, program_id: str) -> list[CertificationAssignm
             select(CertificationAssignment).where(
                 CertificationAssignment.user_id == user_id,
                 CertificationAssignment.program_id == program_id,
-                CertificationAssignment.completed_at.is_(None),
+                *CertificationAssignment.still_open(),
             )
         )
     )

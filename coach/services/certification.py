@@ -34,7 +34,7 @@ from coach.quizzes.assembly import Paper, assemble
 from coach.quizzes.grading import AnswerError, checked_answer, grade
 from coach.quizzes.model import QuestionBank
 from coach.quizzes.program import CertificationProgram
-from coach.services import access, audit, certificates
+from coach.services import access, audit, certificates, question_edits
 
 # An answer sent this long after the deadline still counts: the page's own countdown and the
 # request it sends at zero must not lose the last answer to network latency.
@@ -63,9 +63,12 @@ def program(program_id: str) -> CertificationProgram:
     return found
 
 
-def banks() -> list[QuestionBank]:
-    """Every question bank."""
-    return list(current_app.extensions["coach.catalog"].get(QUIZZES))
+def banks(organisation_id: int | None = None) -> list[QuestionBank]:
+    """Every question bank: as shipped, or as ``organisation_id``'s officers edited them."""
+    shipped = list(current_app.extensions["coach.catalog"].get(QUIZZES))
+    if organisation_id is None:
+        return shipped
+    return question_edits.effective_banks(organisation_id, shipped)
 
 
 def _program_sha256(program_id: str) -> str:
@@ -109,7 +112,7 @@ def eligibility(
         return Eligibility(
             False,
             f"You have used all {chosen.attempts_allowed} attempts. Your compliance officer "
-            "can assign the program to you again.",
+            "can assign the program to you again for a fresh set.",
             attempts_left=0,
         )
     if failed and chosen.cooldown_hours:
@@ -170,7 +173,7 @@ def start_attempt(user: User, program_id: str, now: datetime | None = None) -> Q
     if not allowed.may_start:
         raise Conflict(allowed.reason)
     seed = secrets.randbelow(2**31)
-    paper = assemble(chosen, banks(), seed)
+    paper = assemble(chosen, banks(user.organisation_id), seed)
     attempt = QuizAttempt(
         organisation_id=user.organisation_id,
         user_id=user.id,

@@ -9,12 +9,15 @@ from sqlalchemy import select
 
 from coach.extensions import db
 from coach.models import AuditEntry, Role, Team, TeamMember, User
-from coach.services import accounts, teams
+from coach.services import accounts, assignments, certification_reports, teams
+from coach.services.assignments import DueAssignment
+from coach.services.certification_reports import ProgramSummary
 
 
 @dataclass(frozen=True)
 class TraineeOverview:
     teams: list[Team]
+    assignments: list[DueAssignment]
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class CoachOverview:
 class ComplianceOverview:
     people_by_role: dict[Role, int]
     active_people: int
+    certification: list[ProgramSummary]
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ def trainee_overview(user: User) -> TraineeOverview:
     rows = db.session.scalars(
         select(Team).join(TeamMember).where(TeamMember.user_id == user.id).order_by(Team.name)
     )
-    return TraineeOverview(teams=list(rows))
+    return TraineeOverview(teams=list(rows), assignments=assignments.due_for(user))
 
 
 def coach_overview(user: User) -> CoachOverview:
@@ -52,6 +56,7 @@ def compliance_overview(user: User) -> ComplianceOverview:
     return ComplianceOverview(
         people_by_role={role: counts.get(role, 0) for role in Role},
         active_people=sum(1 for person in people if person.active),
+        certification=certification_reports.program_summaries(user),
     )
 
 

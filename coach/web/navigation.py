@@ -20,6 +20,10 @@ _ITEMS: tuple[tuple[NavItem, frozenset[Role] | None], ...] = (
     (NavItem("Certification", "certification.index"), None),
     (NavItem("My team", "dashboard.team"), frozenset({Role.COACH})),
     (NavItem("Compliance", "dashboard.compliance"), frozenset({Role.COMPLIANCE, Role.ADMIN})),
+    (
+        NavItem("Manage certification", "certification_admin.report"),
+        frozenset({Role.COMPLIANCE, Role.ADMIN}),
+    ),
     (NavItem("Users", "admin.users"), frozenset({Role.ADMIN})),
     (NavItem("Teams", "admin.team_list"), frozenset({Role.ADMIN})),
     (NavItem("Audit log", "admin.audit_log"), frozenset({Role.ADMIN})),

@@ -10,13 +10,21 @@ pytestmark = pytest.mark.browser
 EXPECTED_NAV = {
     "priya": ["Dashboard", "Practice calls", "Role-play", "Certification", "My data"],
     "coach": ["Dashboard", "Practice calls", "Role-play", "Certification", "My team", "My data"],
-    "compliance": ["Dashboard", "Role-play", "Certification", "Compliance", "My data"],
+    "compliance": [
+        "Dashboard",
+        "Role-play",
+        "Certification",
+        "Compliance",
+        "Manage certification",
+        "My data",
+    ],
     "admin": [
         "Dashboard",
         "Practice calls",
         "Role-play",
         "Certification",
         "Compliance",
+        "Manage certification",
         "Users",
         "Teams",
         "Audit log",

@@ -104,6 +104,7 @@ def upgrade():
     sa.Column('assigned_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('certificate_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['assigned_by_id'], ['users.id'], name=op.f('fk_certification_assignments_assigned_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['certificate_id'], ['certificates.id'], name=op.f('fk_certification_assignments_certificate_id_certificates'), ondelete='SET NULL'),

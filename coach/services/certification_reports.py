@@ -1,0 +1,525 @@
+"""Certification reports for compliance officers: where each person stands on each program,
+counted per team, exported as CSV, and item analysis of the questions attempts drew.
+
+A report has one row per person and program, for everyone in the organisation who has an
+open assignment, an attempt or a certificate of the program. Each figure means exactly:
+
+- **assigned**: has an open assignment of the program (not yet completed by a certificate);
+- **in progress**: has an attempt in progress whose time has not run out;
+- **passed**: holds a valid certificate of the program (not expired, not revoked, not
+  flagged for recertification);
+- **failed**: holds no valid certificate, has no attempt in progress, and their latest
+  submitted attempt did not pass;
+- **overdue**: has an open assignment whose due date is before today (UTC);
+- **expiring**: holds a valid certificate that expires within the next 30 days.
+
+Attempts whose time ran out are submitted (graded) before anything is counted, as every other
+reader of attempts does, so a report never shows a finished attempt as in progress.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
+
+from coach.errors import Conflict, Forbidden
+from coach.extensions import db
+from coach.models import (
+    AttemptStatus,
+    Certificate,
+    CertificationAssignment,
+    QuizAttempt,
+    Team,
+    TeamMember,
+    User,
+)
+from coach.models._columns import as_utc, utcnow
+from coach.quizzes.item_analysis import MIN_ANSWERS, ItemStatistics, item_statistics
+from coach.quizzes.program import CertificationProgram
+from coach.services import access, audit, certification, teams
+from coach.services.certificates import CertificateStatus, status_of
+
+EXPIRING_WITHIN = timedelta(days=30)
+NO_TEAM = "No team"
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    ("Assigned", "has an open assignment of the program (not yet completed by a certificate)"),
+    ("In progress", "has an attempt in progress whose time has not run out"),
+    (
+        "Passed",
+        "holds a valid certificate (not expired, not revoked, not flagged for recertification)",
+    ),
+    (
+        "Failed",
+        "holds no valid certificate, has no attempt in progress, and their latest submitted "
+        "attempt did not pass",
+    ),
+    ("Overdue", "has an open assignment whose due date is before today (UTC)"),
+    (
+        "Expiring",
+        f"holds a valid certificate that expires within the next {EXPIRING_WITHIN.days} days",
+    ),
+)
+
+
+class State(enum.StrEnum):
+    """Where a person stands on a program, one word for the table (in this precedence)."""
+
+    IN_PROGRESS = "in progress"
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_CERTIFIED = "not certified"
+
+
+@dataclass(frozen=True)
+class PersonStatus:
+    """One person's standing on one program; the flags are the module's definitions."""
+
+    user_id: int
+    name: str
+    email: str
+    teams: tuple[str, ...]
+    program_id: str
+    program_title: str
+    assigned: bool
+    due_on: date | None
+    overdue: bool
+    in_progress: bool
+    passed: bool
+    failed: bool
+    expiring: bool
+    certificate_status: str
+    certificate_expires: datetime | None
+    attempts: int
+    latest_score: float | None
+
+    @property
+    def state(self) -> State:
+        if self.in_progress:
+            return State.IN_PROGRESS
+        if self.passed:
+            return State.PASSED
+        return State.FAILED if self.failed else State.NOT_CERTIFIED
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many people of a group meet each definition."""
+
+    people: int = 0
+    assigned: int = 0
+    in_progress: int = 0
+    passed: int = 0
+    failed: int = 0
+    overdue: int = 0
+    expiring: int = 0
+
+    @classmethod
+    def of(cls, rows: Iterable[PersonStatus]) -> Counts:
+        listed = list(rows)
+        return cls(
+            people=len(listed),
+            assigned=sum(r.assigned for r in listed),
+            in_progress=sum(r.in_progress for r in listed),
+            passed=sum(r.passed for r in listed),
+            failed=sum(r.failed for r in listed),
+            overdue=sum(r.overdue for r in listed),
+            expiring=sum(r.expiring for r in listed),
+        )
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """The counts of one program for one team (``team`` is NO_TEAM for people in none)."""
+
+    program_id: str
+    program_title: str
+    team: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    """The counts of one program across the organisation (each person once)."""
+
+    program_id: str
+    program_title: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Report:
+    """Person rows, their counts per program and team, and per program overall."""
+
+    people: list[PersonStatus]
+    by_team: list[SummaryRow]
+    by_program: list[ProgramSummary]
+
+
+def report(
+    officer: User, program_id: str = "", team_id: int | None = None, now: datetime | None = None
+) -> Report:
+    """The organisation's report, narrowed to one program and one team when given (NotFound
+    for a program or team that does not exist)."""
+    now = now or utcnow()
+    _require_officer(officer)
+    chosen = [certification.program(program_id)] if program_id else certification.programs()
+    team = teams.get_team(officer, team_id) if team_id is not None else None
+    ids = [p.id for p in chosen]
+    _close_timed_out(officer, ids, now)
+    memberships = _team_names(officer)
+    people = _people_rows(officer, chosen, memberships, now)
+    if team is not None:
+        people = [row for row in people if team.name in row.teams]
+    return Report(
+        people=people,
+        by_team=_by_team(chosen, people),
+        by_program=[
+            ProgramSummary(p.id, p.title, Counts.of(r for r in people if r.program_id == p.id))
+            for p in chosen
+        ],
+    )
+
+
+def program_summaries(officer: User, now: datetime | None = None) -> list[ProgramSummary]:
+    """Each program's organisation-wide counts (the compliance dashboard's card)."""
+    return report(officer, now=now).by_program
+
+
+def csv_export(
+    officer: User, program_id: str = "", team_id: int | None = None, now: datetime | None = None
+) -> str:
+    """The report's person rows as CSV (UTF-8 text, a header row, formula-safe cells); the
+    export is audited, as it takes personal records out of Coach."""
+    rows = report(officer, program_id, team_id, now).people
+    audit.record(
+        officer,
+        "certification.report_exported",
+        "certification_report",
+        None,
+        program=program_id or None,
+        team_id=team_id,
+        rows=len(rows),
+    )
+    db.session.commit()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in _csv_values(row)])
+    return out.getvalue()
+
+
+CSV_HEADER = (
+    "Person",
+    "Email",
+    "Teams",
+    "Program",
+    "State",
+    "Assigned",
+    "Due on",
+    "Overdue",
+    "Certificate",
+    "Certificate expires",
+    f"Expiring within {EXPIRING_WITHIN.days} days",
+    "Attempts",
+    "Latest score",
+)
+
+
+def _csv_values(row: PersonStatus) -> list[object]:
+    def yes(flag: bool) -> str:
+        return "yes" if flag else "no"
+
+    return [
+        row.name,
+        row.email,
+        "; ".join(row.teams),
+        row.program_title,
+        row.state.value,
+        yes(row.assigned),
+        row.due_on.isoformat() if row.due_on else "",
+        yes(row.overdue),
+        row.certificate_status,
+        row.certificate_expires.date().isoformat() if row.certificate_expires else "",
+        yes(row.expiring),
+        row.attempts,
+        f"{row.latest_score:.0f}" if row.latest_score is not None else "",
+    ]
+
+
+def safe_cell(value: object) -> str:
+    """``value`` as a CSV cell a spreadsheet shows rather than runs: text starting with a
+    formula character gets a leading apostrophe."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+# --- building the rows ------------------------------------------------------------------------
+
+
+def _require_officer(user: User) -> None:
+    if not access.may_view_compliance_data(user):
+        raise Forbidden("Only compliance officers can read certification reports.")
+
+
+def _close_timed_out(officer: User, program_ids: list[str], now: datetime) -> None:
+    stale = db.session.scalars(
+        select(QuizAttempt).where(
+            QuizAttempt.organisation_id == officer.organisation_id,
+            QuizAttempt.program_id.in_(program_ids),
+            QuizAttempt.status == AttemptStatus.IN_PROGRESS,
+            QuizAttempt.deadline_at < now - certification.GRACE,
+        )
+    )
+    for attempt in list(stale):
+        try:
+            certification.close_if_timed_out(attempt, now)
+        except Conflict:  # another request graded it first: its result stands
+            continue
+
+
+def _team_names(officer: User) -> dict[int, tuple[str, ...]]:
+    """The names of the teams each person of the organisation is in, by user id."""
+    rows = db.session.execute(
+        select(TeamMember.user_id, Team.name)
+        .join(Team, Team.id == TeamMember.team_id)
+        .where(Team.organisation_id == officer.organisation_id)
+        .order_by(Team.name)
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for user_id, name in rows:
+        names[user_id].append(name)
+    return {user_id: tuple(found) for user_id, found in names.items()}
+
+
+@dataclass
+class _Records:
+    """One person's records of one program, as loaded."""
+
+    open_assignments: list[CertificationAssignment] = field(default_factory=list)
+    attempts: list[QuizAttempt] = field(default_factory=list)
+    certificates: list[Certificate] = field(default_factory=list)
+
+
+def _people_rows(
+    officer: User,
+    chosen: Sequence[CertificationProgram],
+    memberships: dict[int, tuple[str, ...]],
+    now: datetime,
+) -> list[PersonStatus]:
+    ids = [p.id for p in chosen]
+    org = officer.organisation_id
+    grouped: dict[tuple[int, str], _Records] = defaultdict(_Records)
+    for assignment in db.session.scalars(
+        select(CertificationAssignment).where(
+            CertificationAssignment.organisation_id == org,
+            CertificationAssignment.program_id.in_(ids),
+            *CertificationAssignment.still_open(),
+        )
+    ):
+        grouped[(assignment.user_id, assignment.program_id)].open_assignments.append(assignment)
+    for attempt in db.session.scalars(
+        select(QuizAttempt)
+        .where(QuizAttempt.organisation_id == org, QuizAttempt.program_id.in_(ids))
+        .options(defer(QuizAttempt.paper))  # whole questions: not needed to count
+    ):
+        grouped[(attempt.user_id, attempt.program_id)].attempts.append(attempt)
+    for certificate in db.session.scalars(
+        select(Certificate).where(
+            Certificate.organisation_id == org, Certificate.program_id.in_(ids)
+        )
+    ):
+        grouped[(certificate.user_id, certificate.program_id)].certificates.append(certificate)
+    users = {
+        user.id: user
+        for user in db.session.scalars(
+            select(User).where(User.id.in_({user_id for user_id, _ in grouped}))
+        )
+    }
+    titles = {p.id: p.title for p in chosen}
+    rows = [
+        _status(users[user_id], titles[program_id], program_id, memberships, found, now)
+        for (user_id, program_id), found in grouped.items()
+    ]
+    order = {p.id: index for index, p in enumerate(chosen)}
+    return sorted(rows, key=lambda r: (order[r.program_id], r.name.lower(), r.user_id))
+
+
+def _status(
+    user: User,
+    title: str,
+    program_id: str,
+    memberships: dict[int, tuple[str, ...]],
+    found: _Records,
+    now: datetime,
+) -> PersonStatus:
+    held = _best_certificate(found.certificates, now)
+    valid = held is not None and status_of(held, now) == CertificateStatus.VALID
+    in_progress = any(a.status == AttemptStatus.IN_PROGRESS for a in found.attempts)
+    submitted = sorted(
+        (a for a in found.attempts if a.status == AttemptStatus.SUBMITTED),
+        key=lambda a: (as_utc(a.submitted_at or a.started_at), a.id),
+    )
+    due_on = min((a.due_on for a in found.open_assignments), default=None)
+    expires = as_utc(held.expires_at) if held is not None else None
+    return PersonStatus(
+        user_id=user.id,
+        name=user.name,
+        email=user.email,
+        teams=memberships.get(user.id, ()),
+        program_id=program_id,
+        program_title=title,
+        assigned=bool(found.open_assignments),
+        due_on=due_on,
+        overdue=due_on is not None and due_on < now.date(),
+        in_progress=in_progress,
+        passed=valid,
+        failed=not valid and not in_progress and bool(submitted) and not submitted[-1].passed,
+        expiring=valid and expires is not None and expires <= now + EXPIRING_WITHIN,
+        certificate_status=status_of(held, now).value if held is not None else "",
+        certificate_expires=expires,
+        attempts=len(submitted),
+        latest_score=submitted[-1].score if submitted else None,
+    )
+
+
+def _best_certificate(found: list[Certificate], now: datetime) -> Certificate | None:
+    """The valid certificate if there is one, else the newest (None: never certified)."""
+    newest_first = sorted(found, key=lambda c: (as_utc(c.issued_at), c.id), reverse=True)
+    valid = [c for c in newest_first if status_of(c, now) == CertificateStatus.VALID]
+    return next(iter(valid or newest_first), None)
+
+
+def _by_team(
+    chosen: Sequence[CertificationProgram], people: list[PersonStatus]
+) -> list[SummaryRow]:
+    """Counts per program and team; a person in two teams counts in both."""
+    rows = []
+    for program in chosen:
+        of_program = [r for r in people if r.program_id == program.id]
+        names = sorted({team for r in of_program for team in r.teams}, key=str.lower)
+        for name in names:
+            counts = Counts.of(r for r in of_program if name in r.teams)
+            rows.append(SummaryRow(program.id, program.title, name, counts))
+        unteamed = [r for r in of_program if not r.teams]
+        if unteamed:
+            rows.append(SummaryRow(program.id, program.title, NO_TEAM, Counts.of(unteamed)))
+    return rows
+
+
+# --- item analysis ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """A question's figures with its text as the latest attempt that drew it showed it."""
+
+    question_id: str
+    bank: str
+    topic: str
+    prompt: str
+    statistics: ItemStatistics
+
+    @property
+    def weak(self) -> bool:
+        return bool(self.statistics.flags)
+
+
+@dataclass(frozen=True)
+class ItemAnalysis:
+    program_id: str
+    program_title: str
+    attempts: int
+    items: list[ItemRow]
+    # Below this many answers a question's figures are shown but never flagged.
+    min_answers: int = MIN_ANSWERS
+
+
+def item_analysis(officer: User, program_id: str) -> ItemAnalysis:
+    """Difficulty and discrimination of every question the program's submitted attempts in
+    the organisation drew; an item left unanswered earns 0. Weak questions come first."""
+    _require_officer(officer)
+    chosen = certification.program(program_id)
+    attempts = list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.organisation_id == officer.organisation_id,
+                QuizAttempt.program_id == chosen.id,
+                QuizAttempt.status == AttemptStatus.SUBMITTED,
+            )
+            .options(selectinload(QuizAttempt.answers))
+            .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+        )
+    )
+    shown: dict[str, dict[str, Any]] = {}
+    credits = []
+    for attempt in attempts:
+        items = attempt.paper.get("items", [])
+        for item in items:  # oldest first, so the latest version seen wins
+            shown[item["question"]["id"]] = item
+        earned = {item["question"]["id"]: 0.0 for item in items}
+        for answer in attempt.answers:
+            earned[answer.question_id] = answer.credit or 0.0
+        credits.append(earned)
+    rows = [
+        ItemRow(
+            question_id=stats.question,
+            bank=str(shown[stats.question].get("bank", "")),
+            topic=str(shown[stats.question]["question"].get("topic", "")),
+            prompt=str(shown[stats.question]["question"].get("prompt", "")),
+            statistics=stats,
+        )
+        for stats in item_statistics(credits)
+    ]
+    return ItemAnalysis(chosen.id, chosen.title, len(attempts), sorted(rows, key=_weakest_first))
+
+
+def _weakest_first(row: ItemRow) -> tuple[int, float, float, str]:
+    """More flags first, then lower discrimination (unknown counts as neutral), then harder."""
+    stats = row.statistics
+    discrimination = stats.discrimination if stats.discrimination is not None else 1.0
+    return (-len(stats.flags), discrimination, stats.difficulty, row.question_id)
+
+
+# --- certificates -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateRow:
+    """A certificate with its status now, for the officers' list."""
+
+    certificate: Certificate
+    status: CertificateStatus
+
+    @property
+    def revocable(self) -> bool:
+        return self.status != CertificateStatus.REVOKED
+
+
+def certificate_list(
+    officer: User, program_id: str = "", now: datetime | None = None
+) -> list[CertificateRow]:
+    """The organisation's certificates (of one program, when given), newest first."""
+    _require_officer(officer)
+    query = select(Certificate).where(Certificate.organisation_id == officer.organisation_id)
+    if program_id:
+        query = query.where(Certificate.program_id == program_id)
+    found = db.session.scalars(
+        query.options(selectinload(Certificate.user)).order_by(
+            Certificate.issued_at.desc(), Certificate.id.desc()
+        )
+    )
+    return [CertificateRow(c, status_of(c, now)) for c in found]
