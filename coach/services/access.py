@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coach.errors import NotFound
+from coach.errors import Forbidden, NotFound
 from coach.extensions import db
 from coach.models import Role, Team, TeamMember, User
 
@@ -43,6 +43,12 @@ def may_view_user_records(viewer: User, subject: User) -> bool:
 def may_view_compliance_data(viewer: User) -> bool:
     """Organisation-wide compliance figures: compliance officers and admins."""
     return viewer.has_role(Role.COMPLIANCE, Role.ADMIN)
+
+
+def require_compliance(viewer: User, doing: str) -> None:
+    """Refuses ``viewer`` unless a compliance officer or admin: "Only … can ``doing``."."""
+    if not may_view_compliance_data(viewer):
+        raise Forbidden(f"Only compliance officers and administrators can {doing}.")
 
 
 def visible_user(viewer: User, user_id: int) -> User:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from coach.errors import Conflict, Forbidden, NotFound, ServiceError
+from coach.errors import Conflict, NotFound, ServiceError
 from coach.extensions import db
 from coach.models import AssignmentReason, CertificationAssignment, Role, Team, User
 from coach.models._columns import utcnow
@@ -63,7 +63,7 @@ def assign(
     valid certificate of it, or are inactive are skipped with the reason. Every assignment
     is audited."""
     now = now or utcnow()
-    _require_officer(officer)
+    access.require_compliance(officer, "manage certification assignments")
     chosen = _program(program_id)
     if due_on < now.date():
         raise ServiceError("The due date is in the past: choose today or a later date.")
@@ -107,7 +107,7 @@ def assign(
 def cancel(officer: User, assignment_id: int) -> None:
     """Cancels an open assignment (its trainee no longer owes the program); the row stays, so
     the history of who owed what is kept, and a completed one cannot be cancelled."""
-    _require_officer(officer)
+    access.require_compliance(officer, "manage certification assignments")
     assignment = db.session.get(CertificationAssignment, assignment_id)
     if assignment is None or assignment.organisation_id != officer.organisation_id:
         raise NotFound("No such assignment.")
@@ -131,7 +131,7 @@ def cancel(officer: User, assignment_id: int) -> None:
 
 def open_in_organisation(officer: User, program_id: str = "") -> list[CertificationAssignment]:
     """The organisation's open assignments (of one program, when given), soonest due first."""
-    _require_officer(officer)
+    access.require_compliance(officer, "manage certification assignments")
     query = select(CertificationAssignment).where(
         CertificationAssignment.organisation_id == officer.organisation_id,
         *CertificationAssignment.still_open(),
@@ -173,17 +173,12 @@ def program_titles() -> dict[str, str]:
 
 def assignable_people(officer: User) -> list[User]:
     """Who an officer can pick one by one: the organisation's active trainees."""
-    _require_officer(officer)
+    access.require_compliance(officer, "manage certification assignments")
     return [
         person
         for person in accounts.list_users(officer)
         if person.active and person.has_role(Role.TRAINEE)
     ]
-
-
-def _require_officer(user: User) -> None:
-    if not access.may_view_compliance_data(user):
-        raise Forbidden("Only compliance officers can manage certification assignments.")
 
 
 def _program(program_id: str) -> CertificationProgram:

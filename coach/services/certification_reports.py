@@ -26,12 +26,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
 
-from coach.errors import Conflict, Forbidden
+from coach.errors import Conflict
 from coach.extensions import db
 from coach.models import (
     AttemptStatus,
@@ -43,7 +42,6 @@ from coach.models import (
     User,
 )
 from coach.models._columns import as_utc, utcnow
-from coach.quizzes.item_analysis import MIN_ANSWERS, ItemStatistics, item_statistics
 from coach.quizzes.program import CertificationProgram
 from coach.services import access, audit, certification, teams
 from coach.services.certificates import CertificateStatus, status_of
@@ -173,7 +171,7 @@ def report(
     """The organisation's report, narrowed to one program and one team when given (NotFound
     for a program or team that does not exist)."""
     now = now or utcnow()
-    _require_officer(officer)
+    access.require_compliance(officer, "read certification reports")
     chosen = [certification.program(program_id)] if program_id else certification.programs()
     team = teams.get_team(officer, team_id) if team_id is not None else None
     ids = [p.id for p in chosen]
@@ -267,11 +265,6 @@ def safe_cell(value: object) -> str:
 
 
 # --- building the rows ------------------------------------------------------------------------
-
-
-def _require_officer(user: User) -> None:
-    if not access.may_view_compliance_data(user):
-        raise Forbidden("Only compliance officers can read certification reports.")
 
 
 def _close_timed_out(officer: User, program_ids: list[str], now: datetime) -> None:
@@ -419,81 +412,6 @@ def _by_team(
     return rows
 
 
-# --- item analysis ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ItemRow:
-    """A question's figures with its text as the latest attempt that drew it showed it."""
-
-    question_id: str
-    bank: str
-    topic: str
-    prompt: str
-    statistics: ItemStatistics
-
-    @property
-    def weak(self) -> bool:
-        return bool(self.statistics.flags)
-
-
-@dataclass(frozen=True)
-class ItemAnalysis:
-    program_id: str
-    program_title: str
-    attempts: int
-    items: list[ItemRow]
-    # Below this many answers a question's figures are shown but never flagged.
-    min_answers: int = MIN_ANSWERS
-
-
-def item_analysis(officer: User, program_id: str) -> ItemAnalysis:
-    """Difficulty and discrimination of every question the program's submitted attempts in
-    the organisation drew; an item left unanswered earns 0. Weak questions come first."""
-    _require_officer(officer)
-    chosen = certification.program(program_id)
-    attempts = list(
-        db.session.scalars(
-            select(QuizAttempt)
-            .where(
-                QuizAttempt.organisation_id == officer.organisation_id,
-                QuizAttempt.program_id == chosen.id,
-                QuizAttempt.status == AttemptStatus.SUBMITTED,
-            )
-            .options(selectinload(QuizAttempt.answers))
-            .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
-        )
-    )
-    shown: dict[str, dict[str, Any]] = {}
-    credits = []
-    for attempt in attempts:
-        items = attempt.paper.get("items", [])
-        for item in items:  # oldest first, so the latest version seen wins
-            shown[item["question"]["id"]] = item
-        earned = {item["question"]["id"]: 0.0 for item in items}
-        for answer in attempt.answers:
-            earned[answer.question_id] = answer.credit or 0.0
-        credits.append(earned)
-    rows = [
-        ItemRow(
-            question_id=stats.question,
-            bank=str(shown[stats.question].get("bank", "")),
-            topic=str(shown[stats.question]["question"].get("topic", "")),
-            prompt=str(shown[stats.question]["question"].get("prompt", "")),
-            statistics=stats,
-        )
-        for stats in item_statistics(credits)
-    ]
-    return ItemAnalysis(chosen.id, chosen.title, len(attempts), sorted(rows, key=_weakest_first))
-
-
-def _weakest_first(row: ItemRow) -> tuple[int, float, float, str]:
-    """More flags first, then lower discrimination (unknown counts as neutral), then harder."""
-    stats = row.statistics
-    discrimination = stats.discrimination if stats.discrimination is not None else 1.0
-    return (-len(stats.flags), discrimination, stats.difficulty, row.question_id)
-
-
 # --- certificates -----------------------------------------------------------------------------
 
 
@@ -513,7 +431,7 @@ def certificate_list(
     officer: User, program_id: str = "", now: datetime | None = None
 ) -> list[CertificateRow]:
     """The organisation's certificates (of one program, when given), newest first."""
-    _require_officer(officer)
+    access.require_compliance(officer, "read certification reports")
     query = select(Certificate).where(Certificate.organisation_id == officer.organisation_id)
     if program_id:
         query = query.where(Certificate.program_id == program_id)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from coach.catalog import CheckContext
 from coach.catalog.errors import validation_messages
 from coach.catalog.kinds import CERTIFICATIONS, QUIZZES, SKILLS
-from coach.errors import Conflict, Forbidden, NotFound, ServiceError
+from coach.errors import Conflict, NotFound, ServiceError
 from coach.extensions import db
 from coach.models import QuestionEdit, User
 from coach.quizzes.assembly import shortfalls
@@ -97,7 +97,7 @@ def effective_banks(organisation_id: int, file_banks: Sequence[QuestionBank]) ->
 
 def bank_summaries(viewer: User) -> list[BankSummary]:
     """Every bank, by jurisdiction then title, with counts of the organisation's changes."""
-    _require_officer(viewer)
+    access.require_compliance(viewer, "edit question banks")
     latest = _latest(viewer.organisation_id)
     summaries = []
     for bank in sorted(_shipped(), key=lambda b: (b.jurisdiction, b.title)):
@@ -116,7 +116,7 @@ def bank_summaries(viewer: User) -> list[BankSummary]:
 
 def bank_entries(viewer: User, bank_id: str) -> tuple[QuestionBank, list[Entry]]:
     """The bank (as shipped) and its questions as the viewer's organisation has them."""
-    _require_officer(viewer)
+    access.require_compliance(viewer, "edit question banks")
     bank = _shipped_bank(bank_id)
     return bank, _entries(bank, _latest(viewer.organisation_id))
 
@@ -189,7 +189,7 @@ def edit_question(
     """Saves ``data`` (a question shaped as in a bank file) as the question's next revision.
     Its id and type stay: answers and item analysis are keyed by the id, and a new type would
     make the same id mean a differently shaped answer."""
-    _require_officer(officer)
+    access.require_compliance(officer, "edit question banks")
     current = entry(officer, bank_id, question_id)
     _check_fresh(current, expected_revision)
     errors = _note_errors(note)
@@ -215,7 +215,7 @@ def edit_question(
 
 def add_question(officer: User, bank_id: str, data: Mapping[str, Any], note: str) -> QuestionEdit:
     """Adds a new question to the organisation's copy of the bank (revision 1)."""
-    _require_officer(officer)
+    access.require_compliance(officer, "edit question banks")
     bank = _shipped_bank(bank_id)
     errors = _note_errors(note)
     wanted = str(data.get("id", ""))
@@ -243,7 +243,7 @@ def restore(officer: User, bank_id: str, question_id: str, note: str) -> Questio
 def _set_retired(
     officer: User, bank_id: str, question_id: str, note: str, retired: bool
 ) -> QuestionEdit:
-    _require_officer(officer)
+    access.require_compliance(officer, "edit question banks")
     current = entry(officer, bank_id, question_id)
     if current.retired == retired:
         raise Conflict(f"This question is {'already' if retired else 'not'} retired.")
@@ -376,11 +376,6 @@ def _check_fresh(current: Entry, expected_revision: int | None) -> None:
 def _refuse(errors: list[str]) -> None:
     if errors:
         raise InvalidQuestion(errors)
-
-
-def _require_officer(viewer: User) -> None:
-    if not access.may_view_compliance_data(viewer):
-        raise Forbidden("Only compliance officers and administrators may edit question banks.")
 
 
 # --- storage -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from coach.services import (
     certificates,
     certification,
     certification_reports,
+    question_statistics,
     teams,
 )
 from coach.web.access import allow, roles
@@ -134,7 +135,7 @@ def revoke(certificate_id: int) -> Response | tuple[str, int]:
 @allow(OFFICERS)
 def item_analysis(program: str) -> str:
     try:
-        analysis = certification_reports.item_analysis(current_user, program)
+        analysis = question_statistics.item_analysis(current_user, program)
     except NotFound:
         abort(404)
     return render_template("certification_admin/items.html", analysis=analysis)

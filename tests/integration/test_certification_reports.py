@@ -23,7 +23,13 @@ from coach.models import (
 )
 from coach.models._columns import utcnow
 from coach.quizzes.item_analysis import item_statistics
-from coach.services import assignments, certificates, certification, certification_reports
+from coach.services import (
+    assignments,
+    certificates,
+    certification,
+    certification_reports,
+    question_statistics,
+)
 from coach.services.certification_reports import NO_TEAM, State
 from tests import records
 from tests.helpers import Login
@@ -327,7 +333,7 @@ def test_item_analysis_counts_unanswered_items_as_wrong_and_lists_weak_questions
                 prompt="Old {id}" if index == 0 else "New {id}",
             )
         records.graded_attempt(trainees[0], {"q-easy": 0.0, "q-new": 0.0}, submitted=False)
-        analysis = certification_reports.item_analysis(user(people, "compliance"), UK)
+        analysis = question_statistics.item_analysis(user(people, "compliance"), UK)
         assert analysis.attempts == 6
         expected = {
             s.question: s
@@ -350,7 +356,7 @@ def test_item_analysis_of_an_unknown_program_is_not_found(
     app: Flask, people: dict[str, Login]
 ) -> None:
     with app.app_context(), pytest.raises(NotFound):
-        certification_reports.item_analysis(user(people, "compliance"), "no-such-program")
+        question_statistics.item_analysis(user(people, "compliance"), "no-such-program")
 
 
 def test_assigning_again_after_every_attempt_failed_gives_a_fresh_round(
