@@ -85,7 +85,7 @@ class Paper:
         )
 
 
-_QUESTION: TypeAdapter[QuestionModel] = TypeAdapter(Question)  # type: ignore[arg-type]
+_QUESTION: TypeAdapter[QuestionModel] = TypeAdapter(Question)
 
 
 def candidates(pool: Pool, banks: Iterable[QuestionBank]) -> list[tuple[str, QuestionModel]]:

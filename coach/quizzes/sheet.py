@@ -14,11 +14,13 @@ from coach.quizzes.model import Choice, CompliantReply, Pick, SpotViolation
 
 @dataclass(frozen=True)
 class SheetLine:
-    """A line of a question's call; ``choice`` is set when the trainee may pick it."""
+    """A line of a question's call; ``choice`` is set when the trainee may pick it, ``label``
+    is the line's id in a transcript (explanations refer to lines by it)."""
 
     speaker: str
     text: str
     choice: str | None = None
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def _sheet_question(item: PaperItem, saved: tuple[str, ...]) -> SheetQuestion:
     choices = tuple(by_id[choice_id] for choice_id in item.choice_order)
     if isinstance(question, SpotViolation):
         lines = tuple(
-            SheetLine(line.speaker, line.text, line.id if line.id in by_id else None)
+            SheetLine(line.speaker, line.text, line.id if line.id in by_id else None, line.id)
             for line in question.transcript
         )
         choices = ()
@@ -66,10 +68,22 @@ def _sheet_question(item: PaperItem, saved: tuple[str, ...]) -> SheetQuestion:
 
 
 @dataclass(frozen=True)
+class ReviewChoice:
+    """A choice as the review lists it: in the authored order, under its id, which is how
+    explanations refer to it ("option (b)", "line l3"), whatever order the attempt showed."""
+
+    id: str
+    text: str
+    right: bool
+    picked: bool
+
+
+@dataclass(frozen=True)
 class ReviewItem:
     """A submitted question: what was answered, what was right, and why."""
 
     question: SheetQuestion
+    choices: tuple[ReviewChoice, ...]
     answer: tuple[str, ...]
     answer_text: tuple[str, ...]
     key_text: tuple[str, ...]
@@ -86,12 +100,17 @@ def review(paper: Paper, answers: Mapping[int, Sequence[str]]) -> list[ReviewIte
         question = item.question
         texts = {choice.id: choice.text for choice in question.choices()}
         answer = tuple(answers.get(item.number, ()))
+        key = question.key()
         items.append(
             ReviewItem(
                 question=_sheet_question(item, answer),
+                choices=tuple(
+                    ReviewChoice(c.id, c.text, c.id in key, c.id in answer)
+                    for c in question.choices()
+                ),
                 answer=answer,
                 answer_text=tuple(texts[a] for a in answer if a in texts),
-                key_text=tuple(texts[k] for k in question.key()),
+                key_text=tuple(texts[k] for k in key),
                 credit=credit(question, answer) if answer else 0.0,
                 explanation=question.explanation,
                 citation=question.citation,

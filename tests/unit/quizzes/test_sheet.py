@@ -54,3 +54,20 @@ def test_the_review_puts_the_answer_beside_the_key_and_the_explanation() -> None
     assert row.explanation.startswith("Arrest is not")
     unanswered = next(r for n, r in rows.items() if n != single.number)
     assert (unanswered.answer, unanswered.credit) == ((), 0.0)
+
+
+def test_the_review_lists_choices_in_authored_order_under_their_ids() -> None:
+    """Explanations name options by id ("(b) is wrong"), whatever order the attempt showed."""
+    paper = assemble(program(**EVERY), [bank()], seed=3)
+    multi = next(i for i in paper.items if i.question.id == "q-multi")
+    row = next(
+        r for r in review(paper, {multi.number: ["a", "c"]}) if r.question.number == multi.number
+    )
+    assert [(c.id, c.right, c.picked) for c in row.choices] == [
+        ("a", True, True),
+        ("b", True, False),
+        ("c", False, True),
+        ("d", False, False),
+    ]
+    spot = next(q for q in sheet(paper, {}) if q.kind == "Spot the violation")
+    assert [line.label for line in spot.lines] == ["l1", "l2", "l3", "l4"]
