@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from coach.scenarios.engine import Line, ReplyAnalysis, ReplyFinding
-from coach.scenarios.intent_model import IntentHeads
+from coach.scenarios.intent_model import INTENT_THRESHOLD, IntentHeads
 from coach.scenarios.model import Scenario
 from coach.scoring.compliance.assess import Finding
 from coach.scoring.pipeline import ScoringModels, assess_call_compliance, score_transcript
@@ -34,7 +34,8 @@ def score_run(scenario: Scenario, history: Sequence[Line], models: ScoringModels
 
 
 class ModelAnalyse:
-    """What a reply does, by the intent heads and the scoring engine (one call per reply)."""
+    """What a reply does, by the intent heads and the scoring engine (one call per reply):
+    its intents (with their probabilities), its findings and the disclosures it made."""
 
     def __init__(self, scenario: Scenario, intents: IntentHeads, models: ScoringModels) -> None:
         self._scenario = scenario
@@ -43,13 +44,20 @@ class ModelAnalyse:
 
     def __call__(self, transcript: Sequence[Line], reply: str) -> ReplyAnalysis:
         debtor = next((text for who, text in reversed(transcript) if who == "debtor"), "")
-        heard = frozenset(self._intents.heard(debtor, reply))
+        [scores] = self._intents.judge([(debtor, reply)])
+        heard = frozenset(i for i, p in scores.items() if p >= INTENT_THRESHOLD)
         call = run_transcript([*transcript, ("trainee", reply)])
         scenario = self._scenario
         result = assess_call_compliance(
             call, scenario.jurisdiction, scenario.metadata, self._models
         )
-        return ReplyAnalysis(heard, reply_findings(result.findings, len(transcript)))
+        turn = len(transcript)
+        return ReplyAnalysis(
+            heard,
+            reply_findings(result.findings, turn),
+            frozenset(result.satisfies[turn]),
+            scores,
+        )
 
 
 def reply_findings(findings: Sequence[Finding], turn: int) -> tuple[ReplyFinding, ...]:

@@ -10,7 +10,8 @@ it was.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -59,10 +60,21 @@ class ReplyFinding:
 
 @dataclass(frozen=True)
 class ReplyAnalysis:
-    """What a reply does: the trainee intents it carries and the findings it produced."""
+    """What a reply does: the trainee intents it carries, the findings it produced and the
+    required disclosures it made (rule ids). ``scores`` holds each intent's probability, when
+    the analysis has them, for conditions that set their own ``confidence``."""
 
     intents: frozenset[str]
     findings: tuple[ReplyFinding, ...] = ()
+    disclosed: frozenset[str] = frozenset()
+    scores: Mapping[str, float] = field(default_factory=dict)
+
+    def intents_at(self, confidence: float | None) -> frozenset[str]:
+        """The intents heard from ``confidence`` on (the analysis's own set when unset or
+        when it has no probabilities)."""
+        if confidence is None or not self.scores:
+            return self.intents
+        return frozenset(i for i, p in self.scores.items() if p >= confidence)
 
 
 class Analyse(Protocol):
@@ -83,6 +95,8 @@ class RunState:
     meters: tuple[tuple[str, int], ...]
     history: tuple[Line, ...]
     ended: str | None = None
+    # What the graph remembers (sorted): the flags set by the transitions fired so far.
+    flags: tuple[str, ...] = ()
 
     @property
     def meter_values(self) -> dict[str, int]:
@@ -160,7 +174,7 @@ def reply(scenario: Scenario, state: RunState, text: str, analyse: Analyse) -> S
         raise EmptyReply("say something to the debtor first")
     analysis = analyse(state.history, said)
     turn = state.turn + 1
-    target, effects = _next(scenario, state, analysis)
+    target, effects, sets = _next(scenario, state, analysis)
     meters, changes = _apply(scenario, state.meter_values, effects)
     if scenario.state(target) is not None and turn >= scenario.max_turns:
         target = scenario.timeout
@@ -176,6 +190,7 @@ def reply(scenario: Scenario, state: RunState, text: str, analyse: Analyse) -> S
         meters=tuple(meters.items()),
         history=(*state.history, ("trainee", said), ("debtor", line)),
         ended=ending.id if ending else None,
+        flags=tuple(sorted({*state.flags, *sets})),
     )
     return Step(
         state=new_state,
@@ -200,10 +215,30 @@ def outcome(scenario: Scenario, state: RunState) -> Outcome:
     )
 
 
-def holds(condition: Condition, analysis: ReplyAnalysis, meters: Mapping[str, int]) -> bool:
-    """Whether every part of ``condition`` holds for this reply and the meters before it."""
-    intents = analysis.intents
-    heard = [f for f in analysis.findings if f.status in HEARD]
+def flags_along(scenario: Scenario, nodes: Sequence[str]) -> tuple[str, ...]:
+    """The flags a run holds after going through ``nodes`` (the start first, then where each
+    reply led), so a stored run is resumed without its analyses: the validator makes every
+    transition from one state to the same node set the same flags."""
+    flags: set[str] = set()
+    for before, after in itertools.pairwise(nodes):
+        current = scenario.state(before)
+        for transition in current.transitions if current else ():
+            if transition.to == after:
+                flags.update(transition.sets)
+    return tuple(sorted(flags))
+
+
+def holds(
+    condition: Condition,
+    analysis: ReplyAnalysis,
+    meters: Mapping[str, int],
+    flags: Collection[str] = (),
+) -> bool:
+    """Whether every part of ``condition`` holds for this reply, the meters before it and
+    the flags set so far."""
+    intents = analysis.intents_at(condition.confidence)
+    statuses = {"violation"} if condition.violations_only else HEARD
+    heard = [f for f in analysis.findings if f.status in statuses]
     return (
         (not condition.intents_any or bool(intents & set(condition.intents_any)))
         and intents.issuperset(condition.intents_all)
@@ -212,6 +247,13 @@ def holds(condition: Condition, analysis: ReplyAnalysis, meters: Mapping[str, in
             not condition.findings_any
             or any(_names(condition.findings_any, finding) for finding in heard)
         )
+        and not any(_names(condition.findings_none, finding) for finding in heard)
+        and (
+            not condition.disclosed_any
+            or not analysis.disclosed.isdisjoint(condition.disclosed_any)
+        )
+        and set(flags).issuperset(condition.flags_all)
+        and set(flags).isdisjoint(condition.flags_none)
         and all(
             (t.at_least is None or meters[t.meter] >= t.at_least)
             and (t.at_most is None or meters[t.meter] <= t.at_most)
@@ -226,10 +268,11 @@ def _names(refs: Sequence[str], finding: ReplyFinding) -> bool:
 
 def _next(
     scenario: Scenario, state: RunState, analysis: ReplyAnalysis
-) -> tuple[str, tuple[Effect, ...]]:
-    """A critical violation ends the call; otherwise the first transition that holds fires."""
+) -> tuple[str, tuple[Effect, ...], tuple[str, ...]]:
+    """A critical violation ends the call; otherwise the first transition that holds fires
+    (its target, effects and the flags it sets)."""
     if any(f.critical_violation for f in analysis.findings):
-        return scenario.on_critical, ()
+        return scenario.on_critical, (), ()
     current = scenario.state(state.node)
     if current is None:
         raise ScenarioChanged(f"the run is at {state.node!r}, which the scenario does not have")
@@ -238,13 +281,13 @@ def _next(
         (
             t
             for t in current.transitions
-            if t.otherwise or (t.when and holds(t.when, analysis, meters))
+            if t.otherwise or (t.when and holds(t.when, analysis, meters, state.flags))
         ),
         None,
     )
     if fired is None:  # a validated scenario ends every state with a fallback
         raise ValueError(f"state {current.id!r} has no fallback transition")
-    return fired.to, fired.effects
+    return fired.to, fired.effects, fired.sets
 
 
 def _apply(

@@ -33,6 +33,8 @@ NODE_ID = r"^[a-z][a-z0-9_]*$"
 SEMVER = r"^\d+\.\d+\.\d+$"
 # Stands for "any critical-severity finding" in ``findings_any``, instead of a rule id.
 CRITICAL = "critical"
+# A flag the graph remembers (``verified``, ``disclosed``): snake_case, like node ids.
+FLAG_ID = NODE_ID
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -101,20 +103,45 @@ class MeterThreshold(_Frozen):
         return self
 
 
+FlagId = Annotated[str, StringConstraints(pattern=FLAG_ID)]
+
+
 class Condition(_Frozen):
-    """What a reply must do for a transition to fire; every given part must hold."""
+    """What a reply must do for a transition to fire; every given part must hold.
+
+    ``findings_*`` read the findings the debtor heard (``violation`` or ``suspected``;
+    ``violations_only`` narrows them to ``violation``), ``disclosed_any`` the required
+    disclosures the reply made, ``flags_*`` what earlier transitions remembered, and
+    ``confidence`` lowers or raises the probability from which the intents here count as
+    heard (the heads' own threshold when unset).
+    """
 
     intents_any: tuple[str, ...] = ()
     intents_all: tuple[str, ...] = ()
     intents_none: tuple[str, ...] = ()
+    confidence: float | None = Field(default=None, gt=0, le=1)
     findings_any: tuple[str, ...] = ()
+    findings_none: tuple[str, ...] = ()
+    violations_only: bool = False
+    disclosed_any: tuple[str, ...] = ()
+    flags_all: tuple[FlagId, ...] = ()
+    flags_none: tuple[FlagId, ...] = ()
     meters: tuple[MeterThreshold, ...] = ()
 
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
-        if not any(
-            (self.intents_any, self.intents_all, self.intents_none, self.findings_any, self.meters)
-        ):
+        tests = (
+            self.intents_any,
+            self.intents_all,
+            self.intents_none,
+            self.findings_any,
+            self.findings_none,
+            self.disclosed_any,
+            self.flags_all,
+            self.flags_none,
+            self.meters,
+        )
+        if not any(tests):
             raise ValueError("an empty 'when' always holds: write 'otherwise: true' instead")
         return self
 
@@ -128,12 +155,13 @@ class Effect(_Frozen):
 
 
 class Transition(_Frozen):
-    """One way out of a state: ``when`` it holds (or ``otherwise``), apply ``effects`` and go
-    ``to`` a state or an ending."""
+    """One way out of a state: ``when`` it holds (or ``otherwise``), apply ``effects``, remember
+    the flags in ``sets`` and go ``to`` a state or an ending."""
 
     when: Condition | None = None
     otherwise: bool = False
     effects: tuple[Effect, ...] = ()
+    sets: tuple[FlagId, ...] = ()
     to: str
 
     @model_validator(mode="after")

@@ -24,6 +24,7 @@ def check_scenario(scenario: Scenario) -> list[str]:
         *_named_nodes(scenario),
         *_transitions(scenario),
         *_meters(scenario),
+        *_flags(scenario),
         *_reachability(scenario),
     ]
 
@@ -149,6 +150,42 @@ def _meters(scenario: Scenario) -> list[str]:
     return errors
 
 
+def _flags(scenario: Scenario) -> list[str]:
+    """Every flag a condition tests is set somewhere and every flag set is tested, and the
+    transitions from one state to the same node set the same flags (a stored run is resumed
+    from the states it went through, so the flags must follow from them)."""
+    setters: dict[str, str] = {}
+    errors = []
+    for i, state in enumerate(scenario.states):
+        by_target: dict[str, tuple[int, frozenset[str]]] = {}
+        for j, transition in enumerate(state.transitions):
+            for flag in transition.sets:
+                setters.setdefault(flag, f"states.{i}.transitions.{j}.sets")
+            sets = frozenset(transition.sets)
+            first = by_target.setdefault(transition.to, (j, sets))
+            if first[1] != sets:
+                errors.append(
+                    f"states.{i}.transitions.{j}.sets: transitions to {transition.to!r} must "
+                    f"set the same flags (transition {first[0]} sets {sorted(first[1])})"
+                )
+    tested: set[str] = set()
+    for path, condition in conditions(scenario):
+        for field in ("flags_all", "flags_none"):
+            for k, flag in enumerate(getattr(condition, field)):
+                tested.add(flag)
+                if flag not in setters:
+                    errors.append(
+                        f"{path}.{field}.{k}: no transition sets flag {flag!r}"
+                        + did_you_mean(flag, setters)
+                    )
+    errors += [
+        f"{path}: flag {flag!r} is set but no condition tests it"
+        for flag, path in setters.items()
+        if flag not in tested
+    ]
+    return errors
+
+
 def _reachability(scenario: Scenario) -> list[str]:
     """Every state and ending can occur, and no state traps the call in a loop only the
     turn limit ends (``on_critical`` and ``timeout`` are not a way out an author plans)."""
@@ -211,11 +248,20 @@ def _unknown_rules(scenario: Scenario, context: Any) -> list[str]:
         if pack.jurisdiction == scenario.jurisdiction
     ]
     known = {rule.id for pack in packs for rule in pack.rules}
-    return [
-        f"{path}.findings_any.{k}: unknown rule {rule_id!r}: no {scenario.jurisdiction} rule "
+    disclosures = {r.id for pack in packs for r in pack.rules if r.kind == "required-disclosure"}
+    errors = [
+        f"{path}.{field}.{k}: unknown rule {rule_id!r}: no {scenario.jurisdiction} rule "
         f"pack defines it (or write {CRITICAL!r} for any critical finding)"
         + did_you_mean(rule_id, known)
         for path, condition in conditions(scenario)
-        for k, rule_id in enumerate(condition.findings_any)
+        for field in ("findings_any", "findings_none")
+        for k, rule_id in enumerate(getattr(condition, field))
         if rule_id != CRITICAL and rule_id not in known
+    ]
+    return errors + [
+        f"{path}.disclosed_any.{k}: {rule_id!r} is not a required disclosure of a "
+        f"{scenario.jurisdiction} rule pack" + did_you_mean(rule_id, disclosures)
+        for path, condition in conditions(scenario)
+        for k, rule_id in enumerate(condition.disclosed_any)
+        if rule_id not in disclosures
     ]

@@ -196,8 +196,10 @@ def history(run: ScenarioRun) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def run_state(run: ScenarioRun) -> RunState:
-    """The engine's state of ``run``, rebuilt from its columns and turns."""
+def run_state(run: ScenarioRun, played: Scenario) -> RunState:
+    """The engine's state of ``run`` on ``played`` (its pinned scenario), rebuilt from its
+    columns and turns; the flags follow from the states the turns went through."""
+    nodes = [played.start, *(turn.node for turn in run.turns)]
     return RunState(
         scenario_id=run.scenario_id,
         scenario_version=run.scenario_version,
@@ -207,6 +209,7 @@ def run_state(run: ScenarioRun) -> RunState:
         meters=tuple(run.meters.items()),
         history=history(run),
         ended=run.ending_id,
+        flags=engine.flags_along(played, nodes),
     )
 
 
@@ -293,7 +296,7 @@ def _step(played: Scenario, run: ScenarioRun, said: str) -> Step:
     engines = engines_of()
     analyse = ModelAnalyse(played, engines.intent_heads(), engines.scoring_models())
     try:
-        return engine.reply(played, run_state(run), said, analyse)
+        return engine.reply(played, run_state(run, played), said, analyse)
     except RolePlayError as error:  # checked above; kept as a clear refusal all the same
         raise Conflict(str(error)) from None
 
@@ -323,7 +326,7 @@ def _finish(run: ScenarioRun, played: Scenario) -> None:
     skill observations are the run's evidence for the progress model)."""
     from coach.scenarios.analyse import score_run
 
-    result = engine.outcome(played, run_state(run))
+    result = engine.outcome(played, run_state(run, played))
     card = score_run(played, history(run), engines_of().scoring_models())
     run.status = RunStatus.ENDED
     run.meets_objective = result.meets_objective

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from coach.scenarios.engine import EndingReached, outcome, start
+from coach.scenarios.engine import EndingReached, ReplyAnalysis, outcome, reply, start
 from coach.scenarios.model import Scenario
 from tests.content import repo_catalog
 from tests.unit.scenarios.paths import scenario_paths
-from tests.unit.scenarios.scripted import Scripted, play
+from tests.unit.scenarios.scripted import Scripted, play, violation
 
 PATHS = scenario_paths()
 LAWFUL = {sid: lawful for sid, (lawful, _) in PATHS.items()}
@@ -79,3 +79,43 @@ def test_a_stonewalled_third_party_eventually_hangs_up() -> None:
     replies = [turns[0][0]] + ["I can't say."] * 7
     steps = play(scenario, start(scenario, 0), Scripted.of(*turns), replies)
     assert steps[-1].ending == EndingReached("hangs_up", "hang_up")
+
+
+def test_one_harsh_sounding_line_costs_an_angry_caller_trust_but_keeps_the_call() -> None:
+    scenario = _scenario("us-angry-complaint")
+    quoted = (
+        'Being told to "stop making excuses" was wrong, and I am sorry.',
+        [],
+        [violation("US-FDCPA-1692d-HARASS-OPPRESS", "major")],
+    )
+    turns = (*LAWFUL["us-angry-complaint"].turns[:3], quoted)
+    steps = play(scenario, start(scenario, 0), Scripted.of(*turns), [t[0] for t in turns])
+    assert steps[-2].state.node == steps[-1].state.node == "cooling"
+    assert {c.meter: c.after - c.before for c in steps[-1].changes} == {
+        "irritation": 15,
+        "trust": -10,
+    }
+
+
+def _faint(scores: dict[str, float]) -> ReplyAnalysis:
+    """A reply the heads hear nothing in at their own threshold."""
+    return ReplyAnalysis(frozenset(), scores=scores)
+
+
+@pytest.mark.parametrize(
+    ("scores", "node"),
+    [
+        ({"respect_cease": 0.3}, "attorney_noted"),  # "I'll give that to Ms. Park, not you"
+        ({"respect_cease": 0.3, "request_payment": 0.25}, "asks_balance"),  # "you owe $3,412"
+    ],
+)
+def test_a_represented_consumer_asking_the_balance_is_referred_to_his_lawyer(
+    scores: dict[str, float], node: str
+) -> None:
+    scenario = _scenario("us-attorney-represented")
+    turns = LAWFUL["us-attorney-represented"].turns[:4]
+    steps = play(scenario, start(scenario, 0), Scripted.of(*turns), [t[0] for t in turns])
+    state = steps[-1].state
+    assert state.node == "asks_balance"
+    step = reply(scenario, state, "About the balance.", lambda _t, _r: _faint(scores))
+    assert step.state.node == node

@@ -183,6 +183,23 @@ def test_the_catalog_checks_names_against_the_rest_of_the_content(minimal: Path)
     ]
 
 
+def test_disclosures_and_findings_none_are_checked_against_the_rule_packs(minimal: Path) -> None:
+    data = tiny_data()
+    hello, warm, _wary = data["states"]
+    hello["transitions"][1]["when"] = {"disclosed_any": ["US-DEMO.1", "US-DEMO.9"]}
+    warm["transitions"][1]["when"]["findings_none"] = ["critical", "US-DEMO.2"]
+    _with_scenario(minimal, "tiny", data)
+    assert errors_of(minimal) == [
+        "scenarios/tiny.yaml:states.1.transitions.1.when.findings_none.1: unknown rule"
+        " 'US-DEMO.2': no US rule pack defines it (or write 'critical' for any critical"
+        " finding) (did you mean 'US-DEMO.1'?)",
+        "scenarios/tiny.yaml:states.0.transitions.1.when.disclosed_any.0: 'US-DEMO.1' is not a"
+        " required disclosure of a US rule pack",
+        "scenarios/tiny.yaml:states.0.transitions.1.when.disclosed_any.1: 'US-DEMO.9' is not a"
+        " required disclosure of a US rule pack",
+    ]
+
+
 def test_graph_errors_in_a_file_carry_its_name(minimal: Path) -> None:
     data = tiny_data()
     data["on_critical"] = "braech"
