@@ -45,6 +45,14 @@ def may_view_compliance_data(viewer: User) -> bool:
     return viewer.has_role(Role.COMPLIANCE, Role.ADMIN)
 
 
+def may_view_practice_record(viewer: User, owner: User, organisation_id: int) -> bool:
+    """A practice record (a role-play run, a quiz attempt, a certificate) of ``owner``'s in
+    ``organisation_id``: its owner, their coach, compliance officers and admins may see it."""
+    if organisation_id != viewer.organisation_id:
+        return False
+    return may_view_compliance_data(viewer) or may_view_user_records(viewer, owner)
+
+
 def require_compliance(viewer: User, doing: str) -> None:
     """Refuses ``viewer`` unless a compliance officer or admin: "Only … can ``doing``."."""
     if not may_view_compliance_data(viewer):

@@ -194,14 +194,8 @@ def verify(code: str, now: datetime | None = None) -> Verification:
 def visible_certificate(viewer: User, certificate_id: int) -> Certificate:
     """The certificate if ``viewer`` may see it (its holder, their coach, compliance, admin)."""
     certificate = db.session.get(Certificate, certificate_id)
-    if (
-        certificate is None
-        or certificate.organisation_id != viewer.organisation_id
-        or not (
-            certificate.user_id == viewer.id
-            or access.may_view_compliance_data(viewer)
-            or access.may_view_user_records(viewer, certificate.user)
-        )
+    if certificate is None or not access.may_view_practice_record(
+        viewer, certificate.user, certificate.organisation_id
     ):
         raise NotFound("No such certificate.")
     return certificate

@@ -222,11 +222,8 @@ def visible_attempt(viewer: User, attempt_id: int) -> QuizAttempt:
     """The attempt if ``viewer`` may see it (its taker, their coach, compliance, an admin);
     one past its time is submitted first."""
     attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.organisation_id != viewer.organisation_id:
-        raise NotFound("No such attempt.")
-    if attempt.user_id != viewer.id and not (
-        access.may_view_compliance_data(viewer)
-        or access.may_view_user_records(viewer, attempt.user)
+    if attempt is None or not access.may_view_practice_record(
+        viewer, attempt.user, attempt.organisation_id
     ):
         raise NotFound("No such attempt.")
     close_if_timed_out(attempt)

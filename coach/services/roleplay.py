@@ -128,7 +128,7 @@ def restart(owner: User, run_id: int) -> ScenarioRun:
 def visible_run(viewer: User, run_id: int) -> ScenarioRun:
     """The run if ``viewer`` may see it (its trainee, their coach, compliance, an admin)."""
     run = db.session.get(ScenarioRun, run_id)
-    if run is None or not _may_view(viewer, run):
+    if run is None or not access.may_view_practice_record(viewer, run.owner, run.organisation_id):
         raise NotFound("No such role-play run.")
     return run
 
@@ -175,14 +175,6 @@ def _active_runs(owner: User, scenario_id: str) -> Sequence[ScenarioRun]:
             ScenarioRun.status == RunStatus.ACTIVE,
         )
     ).all()
-
-
-def _may_view(viewer: User, run: ScenarioRun) -> bool:
-    if run.organisation_id != viewer.organisation_id:
-        return False
-    return access.may_view_compliance_data(viewer) or access.may_view_user_records(
-        viewer, run.owner
-    )
 
 
 # --- turns ---------------------------------------------------------------------------------
