@@ -1,0 +1,111 @@
+"""A skill estimate with its uncertainty: a Beta posterior over time-decayed evidence.
+
+Each observation adds ``weight * decay * score`` to the successes and ``weight * decay *
+(1 - score)`` to the failures of a weak Beta prior (counted in calls' worth, scaled by
+``TRIALS_PER_CALL`` for the interval). Decay halves evidence every ``HALF_LIFE``, so the
+estimate follows a collector who improves (or slips), and a skill not seen for months drifts
+back to the prior and says "not enough evidence" instead of showing a stale number. Why this
+model and these numbers: ``docs/skill-model.md``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from coach.progress.beta import beta_quantile
+from coach.progress.observations import Observation, require_aware
+
+# Evidence loses half its weight every 30 days: the last month counts most, a quarter ago
+# counts an eighth.
+HALF_LIFE = timedelta(days=30)
+# Before any evidence: a mean of 0.5 worth one call, so three calls outweigh it three to one.
+PRIOR_MEAN = 0.5
+PRIOR_STRENGTH = 1.0
+# A scorecard's skill score averages many scored behaviours, so one call says as much as a
+# few pass/fail trials, not one: this scales the pseudo-counts (the interval's width) only;
+# the mean does not depend on it.
+TRIALS_PER_CALL = 4.0
+# Below three calls' worth of (decayed) evidence the estimate is shown as "not enough".
+MIN_EVIDENCE = 3.0
+# The interval holds 80% of the posterior: a plausible range a coach can act on.
+INTERVAL_MASS = 0.8
+# A trend compares the estimate now with the one this long ago.
+TREND_WINDOW = timedelta(days=30)
+_ROUNDING = 1e-9
+
+
+@dataclass(frozen=True)
+class SkillEstimate:
+    """What the evidence says about one skill at one time.
+
+    ``evidence`` is the decayed weight behind it in calls' worth; when it is below
+    ``MIN_EVIDENCE`` ``enough`` is false and ``mean`` leans on the prior: show it as "not
+    enough evidence", never as a level. ``last_seen`` is the newest observation used.
+    """
+
+    skill: str
+    mean: float
+    low: float
+    high: float
+    evidence: float
+    enough: bool
+    last_seen: datetime | None
+
+
+def decay(age: timedelta) -> float:
+    """The share of its weight an observation keeps after ``age`` (1 for now or later)."""
+    return 0.5 ** (max(age, timedelta(0)) / HALF_LIFE)
+
+
+def estimate(observations: Iterable[Observation], skill: str, now: datetime) -> SkillEstimate:
+    """The estimate of ``skill`` as of ``now``: observations after ``now`` are not used yet."""
+    require_aware(now, "now")
+    used = [o for o in observations if o.skill == skill and o.at <= now]
+    evidence = successes = 0.0
+    for observation in used:
+        weight = observation.weight * decay(now - observation.at)
+        evidence += weight
+        successes += weight * observation.score
+    a = TRIALS_PER_CALL * (PRIOR_MEAN * PRIOR_STRENGTH + successes)
+    b = TRIALS_PER_CALL * ((1.0 - PRIOR_MEAN) * PRIOR_STRENGTH + evidence - successes)
+    tail = (1.0 - INTERVAL_MASS) / 2.0
+    return SkillEstimate(
+        skill=skill,
+        mean=a / (a + b),
+        low=beta_quantile(tail, a, b),
+        high=beta_quantile(1.0 - tail, a, b),
+        evidence=evidence,
+        # exactly three calls' worth is enough, whatever the float sum's last bit says
+        enough=evidence >= MIN_EVIDENCE - _ROUNDING,
+        last_seen=max((o.at for o in used), default=None),
+    )
+
+
+def estimate_all(
+    observations: Iterable[Observation], now: datetime, skills: Iterable[str] = ()
+) -> dict[str, SkillEstimate]:
+    """A profile: every observed skill and every one in ``skills`` (unobserved: the prior),
+    by skill id."""
+    by_skill: dict[str, list[Observation]] = {skill: [] for skill in skills}
+    for observation in observations:
+        by_skill.setdefault(observation.skill, []).append(observation)
+    return {skill: estimate(by_skill[skill], skill, now) for skill in sorted(by_skill)}
+
+
+def trend(
+    observations: Iterable[Observation],
+    skill: str,
+    now: datetime,
+    window: timedelta = TREND_WINDOW,
+) -> float | None:
+    """How much the estimate moved over ``window`` up to ``now`` (positive: better), or
+    ``None`` when either end lacks enough evidence to say."""
+    if window <= timedelta(0):
+        raise ValueError(f"a trend window must be positive, got {window}")
+    relevant = [o for o in observations if o.skill == skill]
+    current = estimate(relevant, skill, now)
+    earlier = estimate(relevant, skill, now - window)
+    if not (current.enough and earlier.enough):
+        return None
+    return current.mean - earlier.mean
