@@ -21,6 +21,9 @@ from coach.models._columns import utcnow
 from coach.quizzes.program import CertificationProgram
 from coach.services import access, accounts, audit, certificates, certification, teams
 
+# Who takes calls, and so may be certified: new executives and the senior ones who coach them.
+COLLECTORS = (Role.TRAINEE, Role.COACH)
+
 
 @dataclass(frozen=True)
 class Skipped:
@@ -172,12 +175,12 @@ def program_titles() -> dict[str, str]:
 
 
 def assignable_people(officer: User) -> list[User]:
-    """Who an officer can pick one by one: the organisation's active trainees."""
+    """Who an officer can pick one by one: the organisation's active collectors."""
     access.require_compliance(officer, "manage certification assignments")
     return [
         person
         for person in accounts.list_users(officer)
-        if person.active and person.has_role(Role.TRAINEE)
+        if person.active and person.has_role(*COLLECTORS)
     ]
 
 
@@ -216,8 +219,10 @@ def _person(officer: User, user_id: int) -> User:
         person = accounts.get_in_organisation(officer, user_id)
     except NotFound:
         raise ServiceError("One of the chosen people does not exist.") from None
-    if not person.active or not person.has_role(Role.TRAINEE):
-        raise ServiceError(f"{person.name} is not an active trainee.")
+    if not person.active or not person.has_role(*COLLECTORS):
+        raise ServiceError(
+            f"{person.name} is not an active collector (a trainee or a coach who takes calls)."
+        )
     return person
 
 

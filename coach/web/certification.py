@@ -25,7 +25,7 @@ from coach.errors import NotFound, ServiceError
 from coach.models import AttemptStatus, QuizAttempt
 from coach.models._columns import as_utc, utcnow
 from coach.quizzes.sheet import review, sheet
-from coach.services import certificates, certification
+from coach.services import assignments, certificates, certification
 from coach.services.certificate_pdf import certificate_pdf
 from coach.services.certification import InvalidAnswer
 from coach.web.access import PUBLIC, SIGNED_IN, allow
@@ -48,6 +48,7 @@ def index() -> str:
         held=certificates.certificates_of(current_user),
         status_of=certificates.status_of,
         titles={p.id: p.title for p in programs},
+        due=assignments.due_for(current_user),
     )
 
 

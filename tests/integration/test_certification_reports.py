@@ -143,8 +143,8 @@ def test_only_trainees_of_the_organisation_can_be_assigned_and_only_by_officers(
         due = utcnow().date() + timedelta(days=7)
         with pytest.raises(ServiceError, match="One of the chosen people does not exist"):
             assignments.assign(officer, UK, due, [outsider.user_id], [])
-        with pytest.raises(ServiceError, match="is not an active trainee"):
-            assignments.assign(officer, UK, due, [people["coach"].user_id], [])
+        with pytest.raises(ServiceError, match="is not an active collector"):
+            assignments.assign(officer, UK, due, [people["compliance"].user_id], [])
         with pytest.raises(ServiceError, match="One of the chosen teams does not exist"):
             assignments.assign(officer, UK, due, [], [records.team_of(outsider.user_id)])
         with pytest.raises(Forbidden):

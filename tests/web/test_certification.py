@@ -210,3 +210,14 @@ def test_the_coach_sees_a_trainees_certificate_and_attempt_on_their_page(
     page = client.get(f"/people/{people['priya'].user_id}").get_data(as_text=True)
     section = page[page.index('id="person-certification"') :]
     assert "valid" in section and "passed" in section and "/verify/" in section
+
+
+def test_a_coach_assigned_a_program_sees_it_due_on_the_certification_page(
+    app: Flask, client: FlaskClient, people, sign_in_as
+) -> None:
+    with app.app_context():
+        records.open_assignment(people["coach"].user_id)
+    sign_in_as("coach")
+    page = client.get("/certification/").get_data(as_text=True)
+    section = page[page.index('id="assigned"') : page.index('id="programs"')]
+    assert "UK collector foundation" in section and "due" in section
