@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from abc import abstractmethod
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -95,13 +96,13 @@ class _Question(_Frozen):
     # Whether a program's option shuffling applies (a transcript's lines keep their order).
     shuffles: ClassVar[bool] = False
 
+    @abstractmethod
     def choices(self) -> tuple[Choice, ...]:
         """What the trainee picks from, in the authored order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def key(self) -> tuple[str, ...]:
         """The right answer: the correct choice ids (in order, for an ordering question)."""
-        raise NotImplementedError
 
     def version(self) -> str:
         """A digest of the question's content: an edit is a new version, and an attempt keeps
