@@ -12,12 +12,21 @@ from coach.models.certification import (
 )
 from coach.models.job import Job, JobKind, JobStatus
 from coach.models.organisation import Organisation, Team, TeamMember
+from coach.models.progress import (
+    Activity,
+    ActivityKind,
+    RuleBreach,
+    SkillObservationRow,
+    SkillProfile,
+)
 from coach.models.question_edit import QuestionEdit
 from coach.models.roleplay import RunStatus, RunTurn, ScenarioRun
 from coach.models.session import SignInFailure, UserSession
 from coach.models.user import Role, User, UserRole
 
 __all__ = [
+    "Activity",
+    "ActivityKind",
     "AssignmentReason",
     "AttemptAnswer",
     "AttemptStatus",
@@ -34,10 +43,13 @@ __all__ = [
     "QuestionEdit",
     "QuizAttempt",
     "Role",
+    "RuleBreach",
     "RunStatus",
     "RunTurn",
     "ScenarioRun",
     "SignInFailure",
+    "SkillObservationRow",
+    "SkillProfile",
     "Team",
     "TeamMember",
     "TranscriptVersion",

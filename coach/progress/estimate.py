@@ -67,6 +67,15 @@ def estimate(observations: Iterable[Observation], skill: str, now: datetime) -> 
         weight = observation.weight * decay(now - observation.at)
         evidence += weight
         successes += weight * observation.score
+    return from_evidence(skill, evidence, successes, max((o.at for o in used), default=None))
+
+
+def from_evidence(
+    skill: str, evidence: float, successes: float, last_seen: datetime | None
+) -> SkillEstimate:
+    """The estimate from decayed sums already brought to the moment wanted (E and S of
+    ``docs/skill-model.md``): what a stored profile row holds, so a dashboard need not
+    re-read every observation."""
     a = TRIALS_PER_CALL * (PRIOR_MEAN * PRIOR_STRENGTH + successes)
     b = TRIALS_PER_CALL * ((1.0 - PRIOR_MEAN) * PRIOR_STRENGTH + evidence - successes)
     tail = (1.0 - INTERVAL_MASS) / 2.0
@@ -78,7 +87,7 @@ def estimate(observations: Iterable[Observation], skill: str, now: datetime) -> 
         evidence=evidence,
         # exactly three calls' worth is enough, whatever the float sum's last bit says
         enough=evidence >= MIN_EVIDENCE - _ROUNDING,
-        last_seen=max((o.at for o in used), default=None),
+        last_seen=last_seen,
     )
 
 

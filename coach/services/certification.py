@@ -34,7 +34,7 @@ from coach.quizzes.assembly import Paper, assemble
 from coach.quizzes.grading import AnswerError, checked_answer, grade
 from coach.quizzes.model import QuestionBank
 from coach.quizzes.program import CertificationProgram
-from coach.services import access, audit, certificates, question_edits
+from coach.services import access, audit, certificates, progress, question_edits
 
 # An answer sent this long after the deadline still counts: the page's own countdown and the
 # request it sends at zero must not lose the last answer to network latency.
@@ -370,6 +370,8 @@ def _grade(attempt: QuizAttempt, now: datetime, auto: bool) -> None:
     if result.passed:
         certificates.issue(attempt, program(attempt.program_id), now)
     try:
+        # The progress model's evidence lands with the grade (one transaction).
+        progress.record_attempt(attempt)
         db.session.commit()
     except StaleDataError:  # another tab submitted it first
         db.session.rollback()

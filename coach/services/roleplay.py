@@ -30,7 +30,7 @@ from coach.scenarios.engine import Line, ReplyFinding, RolePlayError, RunState, 
 from coach.scenarios.live_hints import hints_for
 from coach.scenarios.model import Difficulty, Scenario
 from coach.scenarios.reply_text import UnusableReply, checked_reply
-from coach.services import access, audit, user_limits
+from coach.services import access, audit, progress, user_limits
 
 log = logging.getLogger(__name__)
 
@@ -325,6 +325,7 @@ def _finish(run: ScenarioRun, played: Scenario) -> None:
     run.scorecard = card.to_json_dict()
     run.total = card.total
     run.ended_at = utcnow()
+    progress.record_run(run)
 
 
 def _hints(played: Scenario, run: ScenarioRun, findings: Sequence[ReplyFinding]) -> list[str]:

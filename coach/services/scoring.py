@@ -15,12 +15,13 @@ from coach.models import Call, CallScore, Job, JobStatus, User
 from coach.privacy import redact_strings
 from coach.services import audit, user_limits
 from coach.services.calls import (
+    changeable_call,
     decode_recording,
     latest_transcript,
     queue_scoring,
     store,
-    visible_call,
 )
+from coach.services.progress import record_call_score
 from coach.transcript import Transcript
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def request_rescore(actor: User, call_id: int) -> Job:
     A scoring job of the call already queued is returned as it is (not queued twice); new
     requests are limited per user and minute (RateLimited), and refused at once while the
     scoring models are known to be unavailable (EngineUnavailable)."""
-    call = visible_call(actor, call_id)
+    call = changeable_call(actor, call_id)
     if latest_transcript(call) is None:
         raise ServiceError("This call has no transcript to score yet.")
     engines_of().refuse_if_unavailable("scoring")
@@ -73,21 +74,22 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
         )
     except ValueError as error:
         raise ServiceError(f"The call could not be scored: {error}") from None
-    db.session.add(
-        CallScore(
-            call_id=call.id,
-            transcript_version=version.version,
-            total=scorecard.total,
-            scorecard_id=scorecard.versions.scorecard.id,
-            scorecard_version=scorecard.versions.scorecard.version,
-            engine_version=scorecard.versions.engine,
-            content=engines.content_pins(call.jurisdiction, scorecard.versions.scorecard.id),
-            # Scoring read a redacted transcript; redacting its quotes again costs little and
-            # holds even if a scorer ever quotes text from elsewhere.
-            data=redact_strings(scorecard.to_json_dict()),
-            job_id=job_id,
-        )
+    stored = CallScore(
+        call_id=call.id,
+        transcript_version=version.version,
+        total=scorecard.total,
+        scorecard_id=scorecard.versions.scorecard.id,
+        scorecard_version=scorecard.versions.scorecard.version,
+        engine_version=scorecard.versions.engine,
+        content=engines.content_pins(call.jurisdiction, scorecard.versions.scorecard.id),
+        # Scoring read a redacted transcript; redacting its quotes again costs little and
+        # holds even if a scorer ever quotes text from elsewhere.
+        data=redact_strings(scorecard.to_json_dict()),
+        job_id=job_id,
     )
+    db.session.add(stored)
+    # The progress model's evidence lands with the score it comes from (one transaction).
+    record_call_score(call, stored)
     db.session.commit()
     log.info("call %s scored (transcript v%s)", call.id, version.version)
 

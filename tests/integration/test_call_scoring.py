@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from coach.extensions import db
-from coach.models import Call, CallScore
+from coach.models import Activity, Call, CallScore
 from coach.scoring.pipeline import ENGINE_VERSION
 from tests.helpers import csrf_token, post_upload
 
@@ -90,6 +90,14 @@ def test_transcript_edit_is_rescored(client: FlaskClient, sign_in_as, app, test_
         )
         assert scores[-1].total < scores[0].total
         assert db.session.get(Call, call_id).score_job.status.value == "done"
+        # One activity per call, following the latest score, with the new breach on record.
+        activity = db.session.query(Activity).filter_by(kind="call", source_id=call_id).one()
+        assert activity.score == scores[-1].total
+        breached = {row.rule_id for row in activity.rule_breaches}
+        assert "US-FDCPA-1692e4-THREAT-ARREST" in breached
+        assert {o.skill for o in activity.observations} == {
+            o["skill"] for o in scores[-1].data["skill_observations"]
+        }
 
 
 def test_call_page_says_which_rule_set_a_tone(client: FlaskClient, sign_in_as, test_audio) -> None:
