@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coach.db import Base
@@ -47,10 +47,6 @@ class User(UserMixin, Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Which skill targets apply (content/skill_targets.yaml levels): "new" or "senior".
-    experience_level: Mapped[str] = mapped_column(
-        String(16), default="new", server_default=text("'new'")
-    )
 
     organisation: Mapped[Organisation] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -63,6 +59,12 @@ class User(UserMixin, Base):
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+    @property
+    def experience_level(self) -> str:
+        """Which skill targets apply (content/skill_targets.yaml): a coach is a senior
+        executive, everyone else a new one."""
+        return "senior" if self.has_role(Role.COACH) else "new"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and load.

@@ -348,6 +348,14 @@ def close_if_timed_out(attempt: QuizAttempt, now: datetime | None = None) -> boo
     return True
 
 
+def _title(program_id: str) -> str:
+    """The program's title, or its id when its file is gone (the attempt still grades)."""
+    try:
+        return program(program_id).title
+    except NotFound:
+        return program_id
+
+
 def _grade(attempt: QuizAttempt, now: datetime, auto: bool) -> None:
     result = grade(paper_of(attempt), answers_by_number(attempt), attempt.pass_mark)
     credits = {item.number: item.credit for item in result.items}
@@ -371,7 +379,7 @@ def _grade(attempt: QuizAttempt, now: datetime, auto: bool) -> None:
         certificates.issue(attempt, program(attempt.program_id), now)
     try:
         # The progress model's evidence lands with the grade (one transaction).
-        progress.record_attempt(attempt)
+        progress.record_attempt(attempt, paper_of(attempt), _title(attempt.program_id))
         db.session.commit()
     except StaleDataError:  # another tab submitted it first
         db.session.rollback()

@@ -32,8 +32,10 @@ from coach.models._columns import as_utc, utcnow
 from coach.progress.estimate import SkillEstimate, decay, estimate_all, from_evidence, trend
 from coach.progress.observations import Observation, from_quiz_attempt, from_scorecard
 from coach.progress.scorecard_overrides import overridden_card
-from coach.progress.targets import LEVELS, SkillTargets
+from coach.progress.targets import SkillTargets
 from coach.progress.taxonomy import SkillTaxonomy
+from coach.quizzes.assembly import Paper
+from coach.scenarios.model import Scenario
 
 # Findings that count as a broken rule; "suspected" ones wait for a person to confirm.
 BREACH_STATUSES = frozenset({"violation", "missing"})
@@ -87,15 +89,13 @@ def record_call_score(
     return activity
 
 
-def record_run(run: ScenarioRun) -> Activity | None:
-    """An ended run's activity; ``None`` for a run without a debrief (nothing to learn)."""
+def record_run(run: ScenarioRun, played: Scenario | None, title: str) -> Activity | None:
+    """An ended run's activity; ``None`` for a run without a debrief (nothing to learn).
+    ``played``: its scenario (its skills are the run's focus), None when the file is gone."""
     if run.scorecard is None:
         return None
-    from coach.services.roleplay import played_scenario, scenario_title
-
-    played = played_scenario(run)
     activity = _activity(ActivityKind.ROLEPLAY, run.id, run.organisation_id, run.owner_id)
-    activity.title = scenario_title(run)
+    activity.title = title
     activity.at = as_utc(run.ended_at or run.updated_at)
     activity.score = run.total
     activity.overridden = False
@@ -111,17 +111,12 @@ def record_run(run: ScenarioRun) -> Activity | None:
     return activity
 
 
-def record_attempt(attempt: QuizAttempt) -> Activity:
-    """A graded attempt's activity; each question counts for the skills it is tagged with."""
-    from coach.services.certification import paper_of, program
-
+def record_attempt(attempt: QuizAttempt, paper: Paper, title: str) -> Activity:
+    """A graded attempt's activity; each question of its ``paper`` counts for the skills
+    it is tagged with."""
     credits = {answer.number: answer.credit or 0.0 for answer in attempt.answers}
-    paper = paper_of(attempt)
     activity = _activity(ActivityKind.QUIZ, attempt.id, attempt.organisation_id, attempt.user_id)
-    try:
-        activity.title = program(attempt.program_id).title
-    except LookupError:
-        activity.title = attempt.program_id
+    activity.title = title
     activity.at = as_utc(attempt.submitted_at or utcnow())
     activity.score = attempt.score
     activity.overridden = False
@@ -275,7 +270,7 @@ def targets_for(person: User) -> Mapping[str, float]:
     loaded: tuple[SkillTargets, ...] = current_app.extensions["coach.catalog"].get("skill_targets")
     if not loaded:
         return {}
-    level = person.experience_level if person.experience_level in LEVELS else "new"
+    level = person.experience_level
     return loaded[0].for_level(level)
 
 

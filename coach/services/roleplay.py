@@ -325,7 +325,7 @@ def _finish(run: ScenarioRun, played: Scenario) -> None:
     run.scorecard = card.to_json_dict()
     run.total = card.total
     run.ended_at = utcnow()
-    progress.record_run(run)
+    progress.record_run(run, played, scenario_title(run))
 
 
 def _hints(played: Scenario, run: ScenarioRun, findings: Sequence[ReplyFinding]) -> list[str]:

@@ -15,11 +15,11 @@ from coach.models import Call, CallScore, Job, JobStatus, User
 from coach.privacy import redact_strings
 from coach.services import audit, user_limits
 from coach.services.calls import (
-    changeable_call,
     decode_recording,
     latest_transcript,
     queue_scoring,
     store,
+    visible_call,
 )
 from coach.services.progress import record_call_score
 from coach.transcript import Transcript
@@ -33,7 +33,7 @@ def request_rescore(actor: User, call_id: int) -> Job:
     A scoring job of the call already queued is returned as it is (not queued twice); new
     requests are limited per user and minute (RateLimited), and refused at once while the
     scoring models are known to be unavailable (EngineUnavailable)."""
-    call = changeable_call(actor, call_id)
+    call = visible_call(actor, call_id)
     if latest_transcript(call) is None:
         raise ServiceError("This call has no transcript to score yet.")
     engines_of().refuse_if_unavailable("scoring")
