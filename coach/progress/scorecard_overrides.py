@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-DIMENSIONS = ("compliance", "tone", "listening", "negotiation", "structure")
+from coach.scoring.result import DIMENSIONS
 
 
 class OverrideError(ValueError):
