@@ -177,7 +177,13 @@ def _replace_evidence(
 
 
 def refresh_profile(person_id: int, now: datetime | None = None) -> None:
-    """Rebuilds ``person_id``'s cached evidence per skill from their observation rows."""
+    """Rebuilds ``person_id``'s cached evidence per skill from their observation rows.
+
+    Two jobs scoring the same person's calls at once would each rebuild from a view without
+    the other's rows (and the second insert would break the unique person+skill key), so the
+    rebuild first locks the person's row: the second waits, then reads both sets of rows.
+    """
+    db.session.execute(select(User.id).where(User.id == person_id).with_for_update())
     rows = _observation_rows(person_id)
     as_of = max([now or utcnow(), *(o.at for o in rows)])
     sums: dict[str, list[Any]] = {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -175,3 +177,51 @@ def test_a_graded_attempt_counts_for_the_skills_its_questions_test(
         ).all()
         assert {o.skill for o in observed} == tested
         assert all(o.score == 1.0 and o.source == "quiz" for o in observed)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_two_scorings_of_one_persons_calls_at_once_both_land_in_the_profile(
+    app: Flask, people: dict[str, Login]
+) -> None:
+    """Two workers scoring the same trainee's calls concurrently (the second rebuilds the
+    cached profile while the first has not committed) both succeed, and the cache counts both."""
+    owner = people["priya"].user_id
+    with app.app_context():
+        calls = [records.transcribed_call(owner) for _ in range(2)]
+    first_holds_its_rebuild = threading.Event()
+    failures: list[BaseException] = []
+
+    def score(call_id: int, first: bool) -> None:
+        try:
+            with app.app_context():
+                if not first:
+                    first_holds_its_rebuild.wait(10)
+                call = db.session.get(Call, call_id)
+                assert call is not None
+                row = CallScore(call_id=call_id, transcript_version=1, total=40, data=CARD)
+                db.session.add(row)
+                progress.record_call_score(call, row)
+                if first:
+                    first_holds_its_rebuild.set()
+                    time.sleep(0.5)
+                db.session.commit()
+        except BaseException as error:  # reported by the assertion below
+            failures.append(error)
+            first_holds_its_rebuild.set()
+
+    threads = [
+        threading.Thread(target=score, args=(call_id, n == 0)) for n, call_id in enumerate(calls)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    with app.app_context():
+        profile = select(SkillProfile.skill, SkillProfile.evidence)
+        evidence = dict(db.session.execute(profile).all())
+        observed = select(SkillObservationRow.skill, func.sum(SkillObservationRow.weight))
+        weights = dict(db.session.execute(observed.group_by(SkillObservationRow.skill)).all())
+        assert evidence.keys() == weights.keys()
+        for skill, total in weights.items():
+            assert evidence[skill] == pytest.approx(total, rel=1e-3)
