@@ -9,6 +9,8 @@ LOCK := requirements.lock
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 # postgresql and redis-server: the tests start throwaway servers when none answers (tests/services.py).
 SYSTEM_PACKAGES := chromium chromium-driver espeak-ng sox ffmpeg postgresql redis-server
+# axe-core for the accessibility browser tests; npm ci leaves this file behind. `make run` needs no node.
+NODE_STAMP := node_modules/.package-lock.json
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -19,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/flask --app coach coach setup
 	$(BIN)/flask --app coach run --host 127.0.0.1 --port 5000
 
-test: $(STAMP) system-packages
+test: $(STAMP) system-packages $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -37,6 +39,12 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Installs exactly package-lock.json (integrity checked) into node_modules/.
+$(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null || { echo "make test needs Node.js 20 with npm (for axe-core)"; exit 1; }
+	npm ci --no-audit --no-fund
 	touch $@
 
 # Re-pins $(LOCK) after a change to pyproject.toml's dependencies (pip-tools in its own venv).

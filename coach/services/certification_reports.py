@@ -19,16 +19,15 @@ reader of attempts does, so a report never shows a finished attempt as in progre
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy import Row, select
+from sqlalchemy.orm import selectinload
 
 from coach.errors import Conflict
 from coach.extensions import db
@@ -48,8 +47,6 @@ from coach.services.certificates import CertificateStatus, status_of
 
 EXPIRING_WITHIN = timedelta(days=30)
 NO_TEAM = "No team"
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("Assigned", "has an open assignment of the program (not yet completed by a certificate)"),
@@ -197,9 +194,11 @@ def program_summaries(officer: User, now: datetime | None = None) -> list[Progra
 
 def csv_export(
     officer: User, program_id: str = "", team_id: int | None = None, now: datetime | None = None
-) -> str:
-    """The report's person rows as CSV (UTF-8 text, a header row, formula-safe cells); the
-    export is audited, as it takes personal records out of Coach."""
+) -> Iterator[list[object]]:
+    """The report's person rows for a CSV under ``CSV_HEADER`` (write them with
+    ``coach.csv_export``, which makes the cells formula-safe). Access is checked and the
+    export audited now, when it is asked for, not when the rows are read: it takes personal
+    records out of Coach."""
     rows = report(officer, program_id, team_id, now).people
     audit.record(
         officer,
@@ -211,12 +210,7 @@ def csv_export(
         rows=len(rows),
     )
     db.session.commit()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in _csv_values(row)])
-    return out.getvalue()
+    return (_csv_values(row) for row in rows)
 
 
 CSV_HEADER = (
@@ -257,13 +251,6 @@ def _csv_values(row: PersonStatus) -> list[object]:
     ]
 
 
-def safe_cell(value: object) -> str:
-    """``value`` as a CSV cell a spreadsheet shows rather than runs: text starting with a
-    formula character gets a leading apostrophe."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 # --- building the rows ------------------------------------------------------------------------
 
 
@@ -297,12 +284,24 @@ def _team_names(officer: User) -> dict[int, tuple[str, ...]]:
     return {user_id: tuple(found) for user_id, found in names.items()}
 
 
+_ATTEMPT_COLUMNS = (
+    QuizAttempt.id,
+    QuizAttempt.user_id,
+    QuizAttempt.program_id,
+    QuizAttempt.status,
+    QuizAttempt.submitted_at,
+    QuizAttempt.started_at,
+    QuizAttempt.score,
+    QuizAttempt.passed,
+)
+
+
 @dataclass
 class _Records:
     """One person's records of one program, as loaded."""
 
     open_assignments: list[CertificationAssignment] = field(default_factory=list)
-    attempts: list[QuizAttempt] = field(default_factory=list)
+    attempts: list[Row[Any]] = field(default_factory=list)  # _ATTEMPT_COLUMNS
     certificates: list[Certificate] = field(default_factory=list)
 
 
@@ -323,10 +322,13 @@ def _people_rows(
         )
     ):
         grouped[(assignment.user_id, assignment.program_id)].open_assignments.append(assignment)
-    for attempt in db.session.scalars(
-        select(QuizAttempt)
-        .where(QuizAttempt.organisation_id == org, QuizAttempt.program_id.in_(ids))
-        .options(defer(QuizAttempt.paper))  # whole questions: not needed to count
+    # Plain rows of only what a person's status needs, not entities (thousands per
+    # organisation); ix_quiz_attempts_report holds these columns, so SQLite never reads the
+    # frozen papers stored before them in each row.
+    for attempt in db.session.execute(
+        select(*_ATTEMPT_COLUMNS).where(
+            QuizAttempt.organisation_id == org, QuizAttempt.program_id.in_(ids)
+        )
     ):
         grouped[(attempt.user_id, attempt.program_id)].attempts.append(attempt)
     for certificate in db.session.scalars(

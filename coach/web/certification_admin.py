@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from coach.csv_export import csv_response
 from coach.errors import Conflict, NotFound, ServiceError
 from coach.models import Role
 from coach.services import (
@@ -44,13 +45,9 @@ def report_csv() -> Response | tuple[str, int]:
     filters = _filters()
     if not filters.validate():
         return _report_page(filters, None), 400
-    text = certification_reports.csv_export(current_user, filters.program.data, filters.team_id())
+    rows = certification_reports.csv_export(current_user, filters.program.data, filters.team_id())
     name = f"certification-report-{_today().isoformat()}.csv"
-    return Response(
-        text,
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_response(name, certification_reports.CSV_HEADER, rows)
 
 
 @bp.route("/assignments", methods=["GET", "POST"])

@@ -236,7 +236,10 @@ def test_the_csv_download_is_an_attachment_with_a_header_row(
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith('attachment; filename="certification-report-')
-    table = list(csv.reader(io.StringIO(response.get_data().decode("utf-8"))))
+    assert response.is_streamed
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())  # the BOM: Excel reads it as UTF-8
+    table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert table[0][:3] == ["Person", "Email", "Teams"]
     assert [row[0] for row in table[1:]] == ["Priya Trainee"]
 
