@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -36,6 +37,8 @@ class CallStatus(enum.StrEnum):
 
 class Call(Base):
     __tablename__ = "calls"
+    # The call list pages newest first within an organisation (docs/benchmarks.md).
+    __table_args__ = (Index("ix_calls_organisation_created", "organisation_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coach.engines import engines_of
 from coach.errors import Forbidden, NoRoom, NotFound, ServiceError, TooLarge, UnusableRecording
 from coach.extensions import db
 from coach.models import (
     Call,
+    CallScore,
     CallStatus,
     Job,
     JobKind,
@@ -29,7 +30,7 @@ from coach.models import (
     User,
 )
 from coach.privacy import redact_transcript
-from coach.services import access, audit, user_limits
+from coach.services import access, audit, practice_assignments, user_limits
 from coach.services.queueing import job_queue
 from coach.speech.audio import AudioError, AudioLimits, DecodedAudio
 from coach.speech.isolation import DecodeBudget, decode_isolated
@@ -69,7 +70,7 @@ def create_call(owner: User, details: NewCall, stream: BinaryIO, filename: str) 
     settings = current_app.config["COACH"]
     with _spooled(stream, settings["MAX_UPLOAD_MB"]) as (temp, size):
         audio = decode_recording(temp)
-        with _disk_space_checked():
+        with disk_space_checked():
             sha256 = store().put(temp, extension)
     call = Call(
         organisation_id=owner.organisation_id,
@@ -92,6 +93,7 @@ def create_call(owner: User, details: NewCall, stream: BinaryIO, filename: str) 
     db.session.add(call)
     db.session.flush()
     audit.record(owner, "call_uploaded", "call", call.id, seconds=call.duration)
+    practice_assignments.complete_for_call(call)
     db.session.commit()
     log.info("call %s stored (%.1f s, %d channel(s))", call.id, call.duration, call.channels)
     job = job_queue().enqueue(JobKind.TRANSCRIBE, {"call_id": call.id}, owner_id=owner.id)
@@ -153,20 +155,21 @@ def transcribe_path(path: Path, channels: str | None = None) -> Transcript:
 
 
 def visible_call(viewer: User, call_id: int) -> Call:
-    """The call if ``viewer`` may see it (owner, their coach, an admin), else NotFound."""
+    """The call if ``viewer`` may see it (owner, their coach, compliance, an admin), else
+    NotFound. Read only: a change goes through :func:`changeable_call`."""
     call = db.session.get(Call, call_id)
     if call is None or not access.may_view_user_records(viewer, call.owner):
         raise NotFound("No such call.")
     return call
 
 
-def calls_for(viewer: User) -> list[Call]:
-    """Calls the viewer may see, newest first."""
-    query = select(Call).where(Call.organisation_id == viewer.organisation_id)
-    visible = access.visible_user_ids(viewer)
-    if visible is not None:
-        query = query.where(Call.owner_id.in_(visible))
-    return list(db.session.scalars(query.order_by(Call.created_at.desc(), Call.id.desc())))
+def changeable_call(actor: User, call_id: int) -> Call:
+    """The call if ``actor`` may change it (owner, their coach, an admin); NotFound if they
+    may not see it, Forbidden if they may only read it (a compliance officer)."""
+    call = visible_call(actor, call_id)
+    if not access.may_change_user_records(actor, call.owner):
+        raise Forbidden("Compliance officers can read this call but not change it.")
+    return call
 
 
 def calls_of(viewer: User, subject: User) -> list[Call]:
@@ -175,6 +178,39 @@ def calls_of(viewer: User, subject: User) -> list[Call]:
         return []
     query = select(Call).where(Call.owner_id == subject.id)
     return list(db.session.scalars(query.order_by(Call.created_at.desc(), Call.id.desc())))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a call stands, read without loading a transcript or a scorecard: what the call
+    page polls to know when its transcript or scorecard is out of date."""
+
+    transcript_version: int | None
+    score_id: int | None
+    score_version: int | None  # the transcript version the latest score read
+    pending: bool  # a transcription or scoring job is queued or running
+
+    @property
+    def score_stale(self) -> bool:
+        """The latest scorecard is of an older transcript version than the latest."""
+        return self.score_id is not None and self.score_version != self.transcript_version
+
+
+def progress_of(call: Call) -> Progress:
+    version = db.session.scalar(
+        select(func.max(TranscriptVersion.version)).where(TranscriptVersion.call_id == call.id)
+    )
+    score = db.session.execute(
+        select(CallScore.id, CallScore.transcript_version)
+        .where(CallScore.call_id == call.id)
+        .order_by(CallScore.id.desc())
+        .limit(1)
+    ).first()
+    running = (JobStatus.QUEUED, JobStatus.RUNNING)
+    pending = call.status == CallStatus.TRANSCRIBING or (
+        call.score_job is not None and call.score_job.status in running
+    )
+    return Progress(version, score[0] if score else None, score[1] if score else None, pending)
 
 
 def latest_transcript(call: Call) -> TranscriptVersion | None:
@@ -192,7 +228,7 @@ def edit_transcript(editor: User, call_id: int, edits: list[dict]) -> Transcript
     Like every stored version, it is redacted: an editor cannot type a card number back in.
     Edits that change nothing save nothing (the current version is returned); saved edits
     are limited per user and minute (RateLimited)."""
-    call = visible_call(editor, call_id)
+    call = changeable_call(editor, call_id)
     current = latest_transcript(call)
     if current is None:
         raise ServiceError("This call has no transcript to edit yet.")
@@ -290,12 +326,12 @@ def _spooled(stream: BinaryIO, limit_mb: int) -> Iterator[tuple[Path, int]]:
     """Copy an upload to its own owner-only temporary file, refusing it past the size limit
     or when the disk is full; the file is removed however the block ends."""
     folder = Path(current_app.instance_path) / "uploads"
-    with _disk_space_checked():
+    with disk_space_checked():
         folder.mkdir(parents=True, exist_ok=True)
     _remove_orphaned_uploads(folder, 2 * current_app.config["COACH"]["DECODE_SECONDS"])
     with temporary_file(folder, ".upload") as (out, path):
-        with _disk_space_checked():
-            size = _copy_within(stream, out, limit_mb)
+        with disk_space_checked():
+            size = copy_within(stream, out, limit_mb)
             out.close()
         if size == 0:
             raise UnusableRecording("The file is empty.")
@@ -313,7 +349,8 @@ def _remove_orphaned_uploads(folder: Path, decode_seconds: float) -> None:
                 log.warning("removed an orphaned upload file left by a stopped process")
 
 
-def _copy_within(stream: BinaryIO, out: BinaryIO, limit_mb: int) -> int:
+def copy_within(stream: BinaryIO, out: BinaryIO, limit_mb: int) -> int:
+    """Copy ``stream`` to ``out``, refusing it (TooLarge) past ``limit_mb``; the bytes copied."""
     size, limit = 0, limit_mb * 1024 * 1024
     for chunk in iter(lambda: stream.read(1 << 20), b""):
         size += len(chunk)
@@ -324,7 +361,7 @@ def _copy_within(stream: BinaryIO, out: BinaryIO, limit_mb: int) -> int:
 
 
 @contextmanager
-def _disk_space_checked() -> Iterator[None]:
+def disk_space_checked() -> Iterator[None]:
     """Turn a full disk (or quota) into :class:`NoRoom`, which the web shows as HTTP 507."""
     try:
         yield

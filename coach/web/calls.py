@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import (
     Blueprint,
     Response,
@@ -13,29 +15,58 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 from wtforms import SelectChoice
+from wtforms.validators import Optional
 
-from coach.errors import Forbidden, NotFound, ServiceError
+from coach.csv_export import csv_response
+from coach.errors import Forbidden, NotFound, ServiceError, UnusableRecording
 from coach.models import Call, Role
-from coach.services import calls, privacy, scoring
+from coach.services import access, call_list, calls, kept_uploads, privacy, scoring
 from coach.services.user_limits import RateLimited
 from coach.speech.transcript_export import to_text, to_webvtt
 from coach.transcript import Transcript
+from coach.web import call_filters
 from coach.web.access import SIGNED_IN, allow, roles
 from coach.web.errors import refusal_code, unavailable, wants_json
 from coach.web.forms import ConfirmForm, NewCallForm
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 PRACTISE = roles(Role.TRAINEE, Role.COACH)
+_KEPT = "kept_upload"  # the session's kept recording (see coach.services.kept_uploads)
 
 
 @bp.route("/")
 @allow(SIGNED_IN)
 def index() -> str:
-    return render_template("calls/index.html", calls=calls.calls_for(current_user))
+    scope = call_list.scope_of(current_user)
+    form, filters, messages = call_filters.read_filters(scope, request.args)
+    page = call_list.list_calls(scope, filters, _page_number())
+    shown = {k: v for k, v in request.args.items(multi=False) if k != "page" and v}
+    return render_template(
+        "calls/index.html",
+        form=form,
+        found=page,
+        messages=messages,
+        filtered=shown,
+        sees_others=scope.sees_others,
+        outcome_label=call_list.outcome_label,
+    )
+
+
+@bp.route("/export.csv")
+@allow(SIGNED_IN)
+def export_csv() -> Response:
+    """The filtered list (every page) as CSV, streamed: rows are read and sent in batches."""
+    scope = call_list.scope_of(current_user)
+    _form, filters, _messages = call_filters.read_filters(scope, request.args)
+    rows = call_list.export_calls(current_user, scope, filters)
+    name = f"calls-{datetime.now(UTC).date().isoformat()}.csv"
+    return csv_response(name, call_list.CSV_HEADER, rows)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -43,6 +74,9 @@ def index() -> str:
 def new() -> str | Response | tuple[str | Response, int]:
     form = _new_call_form()
     as_json = wants_json()
+    kept = _kept_upload() if form.is_submitted() else None
+    if kept is not None and form.recording.data is None:
+        form.recording.validators = [Optional()]  # the kept recording stands for the file
     if form.validate_on_submit():
         details = calls.NewCall(
             title=form.title.data or "",
@@ -53,23 +87,47 @@ def new() -> str | Response | tuple[str | Response, int]:
             source="browser" if request.form.get("source") == "browser" else "upload",
         )
         upload = form.recording.data
+        if upload is not None:
+            stream, filename = upload.stream, upload.filename or ""
+        else:
+            assert kept is not None  # the form required one or the other
+            stream, filename = kept.path.open("rb"), kept.filename
         try:
-            call = calls.create_call(current_user, details, upload.stream, upload.filename or "")
+            call = calls.create_call(current_user, details, stream, filename)
         except ServiceError as error:
+            if kept is not None and upload is None and isinstance(error, UnusableRecording):
+                _forget(kept)  # the recording itself was refused: keeping it helps nobody
+                kept = None
             if as_json:
                 return jsonify(error=str(error)), refusal_code(error)
             flash(str(error), "error")
             status = refusal_code(error)
         else:
+            if kept is not None:
+                _forget(kept)
             target = url_for("calls.detail", call_id=call.id)
             return jsonify(redirect=target) if as_json else redirect(target)
         finally:
-            upload.close()  # the spooled request file, not left to the garbage collector
+            # the spooled request file (or the kept one), not left to the garbage collector
+            (upload or stream).close()
     elif form.is_submitted() and as_json:
         return jsonify(error=_first_error(form)), 400
     else:
         status = 400 if form.is_submitted() else 200
-    return render_template("calls/new.html", form=form, limits=_limits()), status
+        if form.recording.data is not None:
+            kept = _keep(form.recording.data, kept)
+        elif form.is_submitted() and kept is None and request.form.get("kept_upload"):
+            form.recording.errors = [
+                *form.recording.errors,
+                "The recording kept from your last try is no longer available; choose it again.",
+            ]
+    return render_template(
+        "calls/new.html",
+        form=form,
+        limits=_limits(),
+        kept=kept,
+        kept_size=_size_label(kept.size) if kept else "",
+    ), status
 
 
 @bp.route("/<id:call_id>")
@@ -78,17 +136,23 @@ def detail(call_id: int) -> str:
     call = _visible(call_id)
     version = calls.latest_transcript(call)
     score = scoring.latest_score(call)
+    # A scorecard of an older transcript version is never shown as the call's: the page
+    # says the latest version is being scored (and updates itself when it is).
+    current = score if score and version and score.transcript_version == version.version else None
     return render_template(
         "calls/detail.html",
         call=call,
         version=version,
         transcript=Transcript.model_validate(version.data) if version else None,
-        score=score.data if score else None,
-        score_version=score.transcript_version if score else None,
-        turn_notes=_turn_notes(score.data) if score else {},
+        score=current.data if current else None,
+        score_version=current.transcript_version if current else None,
+        stale_score=score is not None and current is None,
+        progress=calls.progress_of(call),
+        turn_notes=_turn_notes(current.data) if current else {},
         retry=ConfirmForm(),
         labels=calls,
         may_delete=privacy.may_delete_call(current_user, call),
+        may_change=access.may_change_user_records(current_user, call.owner),
     )
 
 
@@ -119,6 +183,7 @@ def rescore(call_id: int) -> Response | tuple[Response, int]:
 def status(call_id: int) -> Response:
     call = _visible(call_id)
     job, score_job = call.job, call.score_job
+    progress = calls.progress_of(call)
     return jsonify(
         call_status=call.status.value,
         job_status=job.status.value if job else None,
@@ -128,6 +193,11 @@ def status(call_id: int) -> Response:
         scoring_error=score_job.error if score_job else None,
         waiting=job.wait_reason if job else None,
         scoring_waiting=score_job.wait_reason if score_job else None,
+        # What the page compares with what it shows, to fetch a newer transcript or scorecard.
+        transcript_version=progress.transcript_version,
+        score_id=progress.score_id,
+        score_version=progress.score_version,
+        pending=progress.pending,
     )
 
 
@@ -159,6 +229,8 @@ def edit_transcript(call_id: int) -> tuple[Response, int] | Response:
         version = calls.edit_transcript(current_user, call_id, edits)
     except NotFound:
         abort(404)
+    except Forbidden as refused:
+        return jsonify(error=str(refused)), 403
     except RateLimited as limited:
         return unavailable(429, "Too many requests", str(limited), limited.retry_after)
     except ServiceError as error:
@@ -253,6 +325,47 @@ def _limits() -> dict[str, object]:
         "minutes": settings["MAX_CALL_MINUTES"],
         "extensions": ", ".join(calls.ALLOWED_EXTENSIONS),
     }
+
+
+def _kept_upload() -> kept_uploads.KeptUpload | None:
+    """The recording kept from this session's last refused form, when the form names it."""
+    token = request.form.get("kept_upload")
+    if not token or token != session.get(_KEPT):
+        return None
+    return kept_uploads.find(current_user, token)
+
+
+def _keep(
+    upload: FileStorage, previous: kept_uploads.KeptUpload | None
+) -> kept_uploads.KeptUpload | None:
+    """Keep a refused form's recording for the corrected form (replacing any kept before)."""
+    try:
+        kept = kept_uploads.keep(current_user, upload.stream, upload.filename or "")
+    except ServiceError as error:
+        flash(f"{error} Choose the recording again when you submit.", "error")
+        return previous
+    finally:
+        upload.close()
+    if previous is not None:
+        kept_uploads.discard(previous)
+    session[_KEPT] = kept.token
+    return kept
+
+
+def _forget(kept: kept_uploads.KeptUpload) -> None:
+    kept_uploads.discard(kept)
+    session.pop(_KEPT, None)
+
+
+def _size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def _page_number() -> int:
+    number = request.args.get("page", "")
+    return int(number) if number.isdecimal() and len(number) < 7 else 1
 
 
 def _first_error(form: NewCallForm) -> str:
