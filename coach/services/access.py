@@ -1,8 +1,11 @@
 """Who may see which records: the one place that scopes queries by the viewer's roles.
 
 A trainee sees only their own records, a coach the records of the trainees in the teams they
-lead, a compliance officer the organisation's compliance data, an admin everything in the
-organisation. Views and services ask here rather than re-deriving these rules.
+lead, a compliance officer and an admin everything in the organisation. Seeing is not
+changing: a compliance officer reads every call, run and transcript (to audit and calibrate)
+but edits, re-scores, reviews and deletes nothing, so write paths ask
+:func:`may_change_user_records`, never the read checks. Views and services ask here rather
+than re-deriving these rules.
 """
 
 from __future__ import annotations
@@ -24,20 +27,36 @@ def coached_user_ids(viewer: User) -> set[int]:
 
 def visible_user_ids(viewer: User) -> set[int] | None:
     """Ids whose personal records (calls, progress) ``viewer`` may see; None means all in org."""
+    if viewer.has_role(Role.COMPLIANCE):
+        return None
+    return changeable_user_ids(viewer)
+
+
+def changeable_user_ids(viewer: User) -> set[int] | None:
+    """Ids whose records ``viewer`` may act on (edit a transcript, re-score, review): their
+    own, their team's as a coach, everyone's in the organisation as an admin (None)."""
     if viewer.has_role(Role.ADMIN):
         return None
-    visible = {viewer.id}
+    changeable = {viewer.id}
     if viewer.has_role(Role.COACH):
-        visible |= coached_user_ids(viewer)
-    return visible
+        changeable |= coached_user_ids(viewer)
+    return changeable
 
 
 def may_view_user_records(viewer: User, subject: User) -> bool:
-    """True when ``viewer`` may open ``subject``'s practice records."""
+    """True when ``viewer`` may open ``subject``'s practice records (read only)."""
+    return _within(visible_user_ids(viewer), viewer, subject)
+
+
+def may_change_user_records(viewer: User, subject: User) -> bool:
+    """True when ``viewer`` may act on ``subject``'s records (not a compliance officer's read)."""
+    return _within(changeable_user_ids(viewer), viewer, subject)
+
+
+def _within(ids: set[int] | None, viewer: User, subject: User) -> bool:
     if subject.organisation_id != viewer.organisation_id:
         return False
-    visible = visible_user_ids(viewer)
-    return visible is None or subject.id in visible
+    return ids is None or subject.id in ids
 
 
 def may_view_compliance_data(viewer: User) -> bool:

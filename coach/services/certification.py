@@ -34,7 +34,14 @@ from coach.quizzes.assembly import Paper, assemble
 from coach.quizzes.grading import AnswerError, checked_answer, grade
 from coach.quizzes.model import QuestionBank
 from coach.quizzes.program import CertificationProgram
-from coach.services import access, audit, certificates, progress, question_edits
+from coach.services import (
+    access,
+    audit,
+    calibration,
+    certificates,
+    progress,
+    question_edits,
+)
 
 # An answer sent this long after the deadline still counts: the page's own countdown and the
 # request it sends at zero must not lose the last answer to network latency.
@@ -128,20 +135,36 @@ def eligibility(
 
 
 def _missing_prerequisites(user: User, chosen: CertificationProgram) -> list[str]:
+    """Prerequisite scenarios without an ended run that meets the objective; a run whose
+    scorecard fails an uncalibrated criterion is set aside (neither counted nor held against
+    the trainee) and its scenario is named "waiting for calibration of ..."."""
     wanted = chosen.prerequisites.scenarios
     if not wanted:
         return []
-    done = set(
-        db.session.scalars(
-            select(ScenarioRun.scenario_id).where(
-                ScenarioRun.owner_id == user.id,
-                ScenarioRun.status == RunStatus.ENDED,
-                ScenarioRun.meets_objective.is_(True),
-                ScenarioRun.scenario_id.in_(wanted),
-            )
+    passed = db.session.scalars(
+        select(ScenarioRun).where(
+            ScenarioRun.owner_id == user.id,
+            ScenarioRun.status == RunStatus.ENDED,
+            ScenarioRun.meets_objective.is_(True),
+            ScenarioRun.scenario_id.in_(wanted),
         )
     )
-    return [scenario for scenario in wanted if scenario not in done]
+    waiting = calibration.uncalibrated(user.organisation_id)
+    done: set[str] = set()
+    held: dict[str, set[str]] = {}
+    for run in passed:
+        blocking = calibration.held_back_by(run.scorecard, waiting)
+        if blocking:
+            held.setdefault(run.scenario_id, set()).update(blocking)
+        else:
+            done.add(run.scenario_id)
+    return [
+        f"{scenario} (waiting for calibration of {', '.join(sorted(held[scenario]))})"
+        if scenario in held
+        else scenario
+        for scenario in wanted
+        if scenario not in done
+    ]
 
 
 def _failed_attempts_this_cycle(user: User, program_id: str) -> list[QuizAttempt]:

@@ -19,7 +19,10 @@ def test_record_visibility_per_role(app: Flask, people) -> None:
         assert access.may_view_user_records(coach, sam)
         assert not access.may_view_user_records(coach, compliance)
         assert access.may_view_user_records(admin, sam)
-        assert not access.may_view_user_records(compliance, sam)
+        assert access.may_view_user_records(compliance, sam)  # read only:
+        assert not access.may_change_user_records(compliance, sam)
+        assert access.may_change_user_records(coach, sam)
+        assert not access.may_change_user_records(priya, sam)
         assert access.may_view_compliance_data(compliance)
         assert not access.may_view_compliance_data(coach)
 

@@ -150,18 +150,28 @@ def test_transcript_edits_are_versioned(client: FlaskClient, sign_in_as, app, te
 
 
 @pytest.mark.usefixtures("fake_models")
-def test_calls_are_private_to_owner_coach_and_admin(
+def test_calls_are_private_to_owner_coach_compliance_and_admin(
     client: FlaskClient, sign_in_as, app, people, test_audio
 ) -> None:
+    """A peer cannot even find the call; the coach, the compliance officer (read only: an
+    edit is refused) and an administrator can open it."""
     from tests.helpers import sign_in
 
     sign_in_as("priya")
     location = post_upload(client, test_audio.speech.read_bytes(), "k.flac").headers["Location"]
-    for who, expected in [("sam", 404), ("compliance", 404), ("coach", 200), ("admin", 200)]:
+    for who, expected in [("sam", 404), ("compliance", 200), ("coach", 200), ("admin", 200)]:
         other = app.test_client()
         sign_in(other, people[who])
         assert other.get(location).status_code == expected, who
         assert other.get(location + "/transcript.json").status_code == expected, who
+    reader = app.test_client()
+    sign_in(reader, people["compliance"])
+    edit = reader.post(
+        location + "/transcript",
+        json={"edits": [{"turn": 0, "text": "Changed"}]},
+        headers={"X-CSRFToken": csrf_token(reader, location)},
+    )
+    assert edit.status_code == 403
 
 
 @pytest.mark.usefixtures("fake_models")

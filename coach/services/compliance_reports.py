@@ -1,0 +1,222 @@
+"""Which rules the organisation's practice calls break: by week, the most broken, by team,
+and the calls behind each rule.
+
+Every figure is one GROUP BY over the activity and breach rows written with each scorecard
+(``coach.services.progress``), scoped to the officer's organisation, and counts practice
+calls only (role-play breaches are the scenario's design, not the floor's habits). Weeks
+start on Monday, in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Date, cast, func, literal_column, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from coach.extensions import db
+from coach.models import Activity, ActivityKind, RuleBreach, Team, TeamMember, User
+from coach.models._columns import utcnow
+from coach.services import access, audit
+
+WINDOWS = (30, 90)  # days offered for "top rules"
+WEEKS = 12  # weeks shown in the trends
+DRILL_LIMIT = 500  # calls listed under one rule (newest first); the CSV has them all
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    week: date
+    rule_id: str
+    breaches: int
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    rule_id: str
+    title: str
+    severity: str
+    breaches: int
+    calls: int  # calls with at least one breach of the rule
+    share: float | None  # of the calls scored in the window
+
+
+@dataclass(frozen=True)
+class TeamWeek:
+    team_id: int
+    team: str
+    week: date
+    calls: int
+    breaches: int
+
+    @property
+    def per_call(self) -> float:
+        return self.breaches / self.calls if self.calls else 0.0
+
+
+@dataclass(frozen=True)
+class BreachedCall:
+    call_id: int
+    title: str
+    person: str
+    at: datetime
+    status: str
+    severity: str
+    turn: int | None
+
+
+def rule_titles() -> dict[str, tuple[str, str]]:
+    """(title, severity) of every loaded rule, by id."""
+    packs = current_app.extensions["coach.catalog"].get("rules")
+    return {rule.id: (rule.title, rule.severity) for pack in packs for rule in pack.rules}
+
+
+def week_start(when: date) -> date:
+    return when - timedelta(days=when.weekday())
+
+
+def first_week(weeks: int, now: datetime | None = None) -> date:
+    return week_start((now or utcnow()).date()) - timedelta(weeks=weeks - 1)
+
+
+def _week(column: InstrumentedAttribute[datetime]) -> ColumnElement[date]:
+    """The Monday of ``column``'s week (UTC) in SQL. Literals, not bound parameters: the
+    GROUP BY must repeat the SELECT's expression exactly for PostgreSQL to accept it."""
+    if db.engine.dialect.name == "postgresql":
+        utc = func.timezone(literal_column("'UTC'"), column)
+        return cast(func.date_trunc(literal_column("'week'"), utc), Date)
+    return func.date(column, literal_column("'-6 days'"), literal_column("'weekday 1'"))
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _calls_since(officer: User, since: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The organisation's practice-call activities from ``since`` on."""
+    return (
+        Activity.organisation_id == officer.organisation_id,
+        Activity.kind == ActivityKind.CALL,
+        Activity.at >= since,
+    )
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def breaches_by_week(
+    officer: User, weeks: int = WEEKS, now: datetime | None = None
+) -> list[WeekCount]:
+    """Breaches per rule and week over the last ``weeks`` weeks, oldest week first."""
+    access.require_compliance(officer, "see rule breaches")
+    week = _week(RuleBreach.at).label("week")
+    query = (
+        select(week, RuleBreach.rule_id, func.count(RuleBreach.id))
+        .join(Activity, Activity.id == RuleBreach.activity_id)
+        .where(*_calls_since(officer, _midnight(first_week(weeks, now))))
+        .group_by(week, RuleBreach.rule_id)
+        .order_by(week, RuleBreach.rule_id)
+    )
+    return [WeekCount(_as_date(w), rule, n) for w, rule, n in db.session.execute(query)]
+
+
+def calls_scored(officer: User, days: int, now: datetime | None = None) -> int:
+    since = (now or utcnow()) - timedelta(days=days)
+    query = select(func.count(Activity.id)).where(*_calls_since(officer, since))
+    return db.session.scalar(query) or 0
+
+
+def top_rules(officer: User, days: int, now: datetime | None = None) -> list[RuleCount]:
+    """Rules broken in the last ``days`` days, most breaches first."""
+    access.require_compliance(officer, "see rule breaches")
+    since = (now or utcnow()) - timedelta(days=days)
+    query = (
+        select(
+            RuleBreach.rule_id,
+            func.count(RuleBreach.id),
+            func.count(func.distinct(RuleBreach.activity_id)),
+        )
+        .join(Activity, Activity.id == RuleBreach.activity_id)
+        .where(*_calls_since(officer, since))
+        .group_by(RuleBreach.rule_id)
+        .order_by(func.count(RuleBreach.id).desc(), RuleBreach.rule_id)
+    )
+    total = calls_scored(officer, days, now)
+    titles = rule_titles()
+    return [
+        RuleCount(
+            rule_id=rule,
+            title=titles.get(rule, (rule, ""))[0],
+            severity=titles.get(rule, ("", "unknown"))[1],
+            breaches=breaches,
+            calls=calls,
+            share=calls / total if total else None,
+        )
+        for rule, breaches, calls in db.session.execute(query)
+    ]
+
+
+def team_trend(officer: User, weeks: int = WEEKS, now: datetime | None = None) -> list[TeamWeek]:
+    """Calls and breaches per team and week (a person in two teams counts in both)."""
+    access.require_compliance(officer, "see rule breaches")
+    week = _week(Activity.at).label("week")
+    query = (
+        select(
+            Team.id,
+            Team.name,
+            week,
+            func.count(Activity.id),
+            func.coalesce(func.sum(Activity.breaches), 0),
+        )
+        .join(TeamMember, TeamMember.user_id == Activity.person_id)
+        .join(Team, Team.id == TeamMember.team_id)
+        .where(
+            Team.organisation_id == officer.organisation_id,
+            *_calls_since(officer, _midnight(first_week(weeks, now))),
+        )
+        .group_by(Team.id, Team.name, week)
+        .order_by(Team.name, Team.id, week)
+    )
+    return [
+        TeamWeek(team_id, name, _as_date(w), calls, int(breaches))
+        for team_id, name, w, calls, breaches in db.session.execute(query)
+    ]
+
+
+def rule_calls(officer: User, rule_id: str, limit: int | None = DRILL_LIMIT) -> list[BreachedCall]:
+    """The calls that broke ``rule_id``, newest first (one row per breach)."""
+    access.require_compliance(officer, "see rule breaches")
+    query = (
+        select(
+            Activity.source_id,
+            Activity.title,
+            User.name,
+            RuleBreach.at,
+            RuleBreach.status,
+            RuleBreach.severity,
+            RuleBreach.turn,
+        )
+        .join(Activity, Activity.id == RuleBreach.activity_id)
+        .join(User, User.id == RuleBreach.person_id)
+        .where(
+            RuleBreach.organisation_id == officer.organisation_id,
+            Activity.kind == ActivityKind.CALL,
+            RuleBreach.rule_id == rule_id,
+        )
+        .order_by(RuleBreach.at.desc(), RuleBreach.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [BreachedCall(*row) for row in db.session.execute(query)]
+
+
+def record_export(officer: User, report: str, **detail: Any) -> None:
+    """CSV exports take records out of Coach: each leaves an audit entry (ids, no content)."""
+    audit.record(
+        officer, "compliance.report_exported", "compliance_report", None, report=report, **detail
+    )
+    db.session.commit()
