@@ -61,6 +61,8 @@ SETTINGS: dict[str, Setting] = {
     "TRANSCRIPT_EDITS_PER_MINUTE": Setting(30, int, minimum=1),
     # Each spoken role-play reply runs Whisper while the trainee waits.
     "SPOKEN_REPLIES_PER_MINUTE": Setting(20, int, minimum=1),
+    # Per API token and minute (an HR or LMS sync pages through lists; 429 beyond).
+    "API_REQUESTS_PER_MINUTE": Setting(120, int, minimum=1),
     "ASR_BACKEND": Setting("faster-whisper", choices=("faster-whisper", "openai-whisper")),
     # Which Whisper, per use: a packaged model by name ("tiny.en", "base") or a model folder's
     # path. ASR_MODEL, when set, wins for every use; else uploaded and recorded practice calls
