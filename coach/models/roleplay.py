@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -42,6 +43,10 @@ class ScenarioRun(Base):
     """One run of a scenario by one trainee; ``turn`` counts the replies taken so far."""
 
     __tablename__ = "scenario_runs"
+    # The library lists the organisation's newest runs (docs/benchmarks.md).
+    __table_args__ = (
+        Index("ix_scenario_runs_organisation_created", "organisation_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

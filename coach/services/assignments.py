@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from coach.errors import Conflict, NotFound, ServiceError
 from coach.extensions import db
@@ -142,6 +143,8 @@ def open_in_organisation(officer: User, program_id: str = "") -> list[Certificat
     if program_id:
         query = query.where(CertificationAssignment.program_id == program_id)
     order = (CertificationAssignment.due_on, CertificationAssignment.id)
+    # The list names each person: loaded with the rows, not one query per person.
+    query = query.options(joinedload(CertificationAssignment.user))
     return list(db.session.scalars(query.order_by(*order)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from coach.errors import NotFound, ServiceError
 from coach.extensions import db
@@ -16,6 +17,7 @@ def list_teams(actor: User) -> list[Team]:
         db.session.scalars(
             select(Team)
             .where(Team.organisation_id == actor.organisation_id)
+            .options(joinedload(Team.coach))  # every list names the coach: not one query each
             .order_by(func.lower(Team.name))
         )
     )
