@@ -142,13 +142,18 @@ def _serving() -> bool:
 
 
 def register_web(app: Flask) -> None:
+    from coach.api import errors as api_errors
+    from coach.api import views as api
     from coach.models import Role
     from coach.web import (
         admin,
+        api_tokens,
         auth,
         calls,
         certification,
         certification_admin,
+        coaching,
+        compliance,
         dashboard,
         http_security,
         ids,
@@ -172,10 +177,15 @@ def register_web(app: Flask) -> None:
         certification_admin.bp,
         question_editor.bp,
         privacy.bp,
+        api_tokens.bp,
+        api.bp,
+        coaching.bp,
+        compliance.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     register_error_handlers(app)
+    api_errors.install(app)
     http_security.install(app)
     app.jinja_env.globals["Role"] = Role
 

@@ -16,6 +16,7 @@ from coach.catalog.intent_lines import check_intent_lines, load_intent_lines
 from coach.catalog.rule_lines import check_rule_lines, load_rule_lines
 from coach.catalog.source import line_locator, read_mapping
 from coach.hints import did_you_mean
+from coach.progress.situations import PracticePlan, check_plan
 from coach.progress.targets import SkillTargets, check_targets
 from coach.progress.taxonomy import SkillTaxonomy
 from coach.quizzes.model import QUESTION_TYPES, QuestionBank
@@ -167,6 +168,13 @@ CONTENT_KINDS: tuple[ContentKind, ...] = (
         load=schema(SkillTargets),
         check=check_targets,
         identify=lambda targets, _source: ("skill_targets", str(targets.version)),
+    ),
+    ContentKind(
+        name="practice_plan",
+        pattern="practice_plan.yaml",
+        load=schema(PracticePlan),
+        check=check_plan,
+        identify=lambda plan, _source: ("practice_plan", str(plan.version)),
     ),
     ContentKind(
         name="rules",

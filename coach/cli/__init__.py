@@ -89,7 +89,8 @@ def content_stats_command(as_json: bool, content_dir: Path | None) -> None:
 @coach_group.command("setup")
 @with_appcontext
 def setup_command() -> None:
-    """Apply migrations, seed the demo organisation and prepare the speech and scoring models.
+    """Apply migrations, seed the demo organisation, prepare the speech and scoring models,
+    then give the demo organisation a few weeks of scored practice (once).
 
     Safe to run again: a second run finds the models in the cache and only verifies them.
     """
@@ -98,6 +99,7 @@ def setup_command() -> None:
     _prepare_speech_models()
     _prepare_scoring_models()
     _prepare_role_play_models()
+    _seed_demo_activity()
     _recheck_certificates()
 
 
@@ -166,6 +168,35 @@ def demo_group() -> None:
 def demo_seed() -> None:
     """Create the demo organisation once and print its generated logins."""
     _seed_demo()
+
+
+@demo_group.command("activity")
+@with_appcontext
+def demo_activity_command() -> None:
+    """Give the demo organisation a few weeks of scored practice, once (needs the models)."""
+    _seed_demo_activity()
+
+
+def _seed_demo_activity() -> None:
+    """Scored calls, role-play runs and quiz attempts for the demo organisation, made by the
+    real engines (so they run after the models are prepared); nothing when it has some."""
+    from coach.services.demo_activity import seed_demo_activity
+
+    click.echo("Demo activity:", nl=False)
+    begin = time.perf_counter()
+    try:
+        seeded = seed_demo_activity()
+    except EngineUnavailable as error:
+        click.echo("")
+        raise click.ClickException(str(error)) from None
+    if seeded is None:
+        click.echo(" already present (or no demo organisation); nothing added.")
+        return
+    click.echo(
+        f" {seeded.calls} scored calls, {seeded.runs} role-play runs, {seeded.attempts} quiz "
+        f"attempts ({seeded.certificates} certificate(s)), {seeded.overrides} override, "
+        f"{seeded.disputes} dispute in {time.perf_counter() - begin:.1f} s"
+    )
 
 
 def _seed_demo() -> None:

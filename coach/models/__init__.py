@@ -1,6 +1,13 @@
 """Persistence models (SQLAlchemy 2.0 typed mappings). Models never commit."""
 
+from coach.models.api_token import ApiToken
 from coach.models.audit import AuditEntry
+from coach.models.calibration import (
+    CalibrationBar,
+    CalibrationLabel,
+    CalibrationRound,
+    CalibrationSample,
+)
 from coach.models.call import Call, CallScore, CallStatus, TranscriptVersion
 from coach.models.certification import (
     AssignmentReason,
@@ -9,6 +16,15 @@ from coach.models.certification import (
     Certificate,
     CertificationAssignment,
     QuizAttempt,
+)
+from coach.models.coaching import (
+    CallReview,
+    LineComment,
+    PracticeAssignment,
+    PracticeKind,
+    ResponseState,
+    ScoreOverride,
+    ScoreResponse,
 )
 from coach.models.job import Job, JobKind, JobStatus
 from coach.models.organisation import Organisation, Team, TeamMember
@@ -27,11 +43,17 @@ from coach.models.user import Role, User, UserRole
 __all__ = [
     "Activity",
     "ActivityKind",
+    "ApiToken",
     "AssignmentReason",
     "AttemptAnswer",
     "AttemptStatus",
     "AuditEntry",
+    "CalibrationBar",
+    "CalibrationLabel",
+    "CalibrationRound",
+    "CalibrationSample",
     "Call",
+    "CallReview",
     "CallScore",
     "CallStatus",
     "Certificate",
@@ -39,14 +61,20 @@ __all__ = [
     "Job",
     "JobKind",
     "JobStatus",
+    "LineComment",
     "Organisation",
+    "PracticeAssignment",
+    "PracticeKind",
     "QuestionEdit",
     "QuizAttempt",
+    "ResponseState",
     "Role",
     "RuleBreach",
     "RunStatus",
     "RunTurn",
     "ScenarioRun",
+    "ScoreOverride",
+    "ScoreResponse",
     "SignInFailure",
     "SkillObservationRow",
     "SkillProfile",

@@ -107,6 +107,7 @@ class RuleBreach(Base):
         Index("ix_rule_breaches_organisation_at", "organisation_id", "at"),
         Index("ix_rule_breaches_organisation_rule", "organisation_id", "rule_id"),
         Index("ix_rule_breaches_person_at", "person_id", "at"),
+        Index("ix_rule_breaches_person_rule", "person_id", "rule_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -60,14 +60,46 @@ def decay(age: timedelta) -> float:
 
 def estimate(observations: Iterable[Observation], skill: str, now: datetime) -> SkillEstimate:
     """The estimate of ``skill`` as of ``now``: observations after ``now`` are not used yet."""
+    used = _used(observations, skill, now)
+    evidence, successes = _sums(used, now)
+    return from_evidence(skill, evidence, successes, max((o.at for o in used), default=None))
+
+
+def mean_of(observations: Iterable[Observation], skill: str, now: datetime) -> float | None:
+    """``estimate(...).mean`` when the evidence is enough, else ``None``: what a trend needs,
+    without the interval (two incomplete-beta inversions, most of an estimate's cost; a
+    trainee's dashboard wants about a hundred means per request)."""
+    evidence, successes = _sums(_used(observations, skill, now), now)
+    if not _enough(evidence):
+        return None
+    a, b = _shape(evidence, successes)
+    return a / (a + b)
+
+
+def _used(observations: Iterable[Observation], skill: str, now: datetime) -> list[Observation]:
     require_aware(now, "now")
-    used = [o for o in observations if o.skill == skill and o.at <= now]
+    return [o for o in observations if o.skill == skill and o.at <= now]
+
+
+def _sums(used: Iterable[Observation], now: datetime) -> tuple[float, float]:
     evidence = successes = 0.0
     for observation in used:
         weight = observation.weight * decay(now - observation.at)
         evidence += weight
         successes += weight * observation.score
-    return from_evidence(skill, evidence, successes, max((o.at for o in used), default=None))
+    return evidence, successes
+
+
+def _shape(evidence: float, successes: float) -> tuple[float, float]:
+    """The posterior's Beta parameters (a, b) for decayed evidence and successes."""
+    a = TRIALS_PER_CALL * (PRIOR_MEAN * PRIOR_STRENGTH + successes)
+    b = TRIALS_PER_CALL * ((1.0 - PRIOR_MEAN) * PRIOR_STRENGTH + evidence - successes)
+    return a, b
+
+
+def _enough(evidence: float) -> bool:
+    # exactly three calls' worth is enough, whatever the float sum's last bit says
+    return evidence >= MIN_EVIDENCE - _ROUNDING
 
 
 def from_evidence(
@@ -76,8 +108,7 @@ def from_evidence(
     """The estimate from decayed sums already brought to the moment wanted (E and S of
     ``docs/skill-model.md``): what a stored profile row holds, so a dashboard need not
     re-read every observation."""
-    a = TRIALS_PER_CALL * (PRIOR_MEAN * PRIOR_STRENGTH + successes)
-    b = TRIALS_PER_CALL * ((1.0 - PRIOR_MEAN) * PRIOR_STRENGTH + evidence - successes)
+    a, b = _shape(evidence, successes)
     tail = (1.0 - INTERVAL_MASS) / 2.0
     return SkillEstimate(
         skill=skill,
@@ -85,8 +116,7 @@ def from_evidence(
         low=beta_quantile(tail, a, b),
         high=beta_quantile(1.0 - tail, a, b),
         evidence=evidence,
-        # exactly three calls' worth is enough, whatever the float sum's last bit says
-        enough=evidence >= MIN_EVIDENCE - _ROUNDING,
+        enough=_enough(evidence),
         last_seen=last_seen,
     )
 
@@ -113,8 +143,8 @@ def trend(
     if window <= timedelta(0):
         raise ValueError(f"a trend window must be positive, got {window}")
     relevant = [o for o in observations if o.skill == skill]
-    current = estimate(relevant, skill, now)
-    earlier = estimate(relevant, skill, now - window)
-    if not (current.enough and earlier.enough):
+    current = mean_of(relevant, skill, now)
+    earlier = mean_of(relevant, skill, now - window)
+    if current is None or earlier is None:
         return None
-    return current.mean - earlier.mean
+    return current - earlier

@@ -8,16 +8,33 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from coach.extensions import db
-from coach.models import AuditEntry, Role, Team, TeamMember, User
-from coach.services import accounts, assignments, certification_reports, teams
+from coach.models import Activity, AuditEntry, Certificate, Role, Team, TeamMember, User
+from coach.services import (
+    accounts,
+    assignments,
+    certificates,
+    certification_reports,
+    compliance_reports,
+    practice_assignments,
+    progress,
+    teams,
+)
 from coach.services.assignments import DueAssignment
 from coach.services.certification_reports import ProgramSummary
+from coach.services.compliance_reports import RuleCount
+from coach.services.practice_assignments import DuePractice
+
+# The dashboard's "rules broken" card looks back this far (the rules page offers other spans).
+TOP_RULES_DAYS = 30
 
 
 @dataclass(frozen=True)
 class TraineeOverview:
     teams: list[Team]
     assignments: list[DueAssignment]
+    practice: list[DuePractice]
+    recent: list[Activity]
+    certificates: list[Certificate]
 
 
 @dataclass(frozen=True)
@@ -30,6 +47,8 @@ class ComplianceOverview:
     people_by_role: dict[Role, int]
     active_people: int
     certification: list[ProgramSummary]
+    top_rules: list[RuleCount]
+    calls_scored: int
 
 
 @dataclass(frozen=True)
@@ -43,7 +62,13 @@ def trainee_overview(user: User) -> TraineeOverview:
     rows = db.session.scalars(
         select(Team).join(TeamMember).where(TeamMember.user_id == user.id).order_by(Team.name)
     )
-    return TraineeOverview(teams=list(rows), assignments=assignments.due_for(user))
+    return TraineeOverview(
+        teams=list(rows),
+        assignments=assignments.due_for(user),
+        practice=practice_assignments.due_for(user),
+        recent=progress.recent_activities(user),
+        certificates=certificates.certificates_of(user),
+    )
 
 
 def coach_overview(user: User) -> CoachOverview:
@@ -57,6 +82,8 @@ def compliance_overview(user: User) -> ComplianceOverview:
         people_by_role={role: counts.get(role, 0) for role in Role},
         active_people=sum(1 for person in people if person.active),
         certification=certification_reports.program_summaries(user),
+        top_rules=compliance_reports.top_rules(user, TOP_RULES_DAYS)[:3],
+        calls_scored=compliance_reports.calls_scored(user, TOP_RULES_DAYS),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -29,7 +29,14 @@ from coach.models import (
     User,
 )
 from coach.models._columns import as_utc, utcnow
-from coach.progress.estimate import SkillEstimate, decay, estimate_all, from_evidence, trend
+from coach.progress.estimate import (
+    SkillEstimate,
+    decay,
+    estimate_all,
+    from_evidence,
+    mean_of,
+    trend,
+)
 from coach.progress.observations import Observation, from_quiz_attempt, from_scorecard
 from coach.progress.scorecard_overrides import overridden_card
 from coach.progress.targets import SkillTargets
@@ -182,8 +189,10 @@ def refresh_profile(person_id: int, now: datetime | None = None) -> None:
     Two jobs scoring the same person's calls at once would each rebuild from a view without
     the other's rows (and the second insert would break the unique person+skill key), so the
     rebuild first locks the person's row: the second waits, then reads both sets of rows.
+    The lock is FOR NO KEY UPDATE, not FOR UPDATE: each job's new rows already hold a key
+    share on that row (their foreign keys), which FOR UPDATE would wait on: a deadlock.
     """
-    db.session.execute(select(User.id).where(User.id == person_id).with_for_update())
+    db.session.execute(select(User.id).where(User.id == person_id).with_for_update(key_share=True))
     rows = _observation_rows(person_id)
     as_of = max([now or utcnow(), *(o.at for o in rows)])
     sums: dict[str, list[Any]] = {}
@@ -246,10 +255,42 @@ def profile(person: User, now: datetime | None = None) -> list[SkillStatus]:
     return sorted(result, key=_profile_order)
 
 
+def weekly_means(
+    person: User, weeks: int = 8, now: datetime | None = None
+) -> dict[str, list[tuple[date, float | None]]]:
+    """Each observed skill's estimate at the end of each of the last ``weeks`` weeks (oldest
+    first; ``None`` where the evidence then was too thin), for trend sparklines."""
+    now = now or utcnow()
+    observed = _observation_rows(person.id)
+    by_skill: dict[str, list[Observation]] = {}
+    for o in observed:
+        by_skill.setdefault(o.skill, []).append(o)
+    moments = [now - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    history = {}
+    for skill, rows in by_skill.items():
+        points = []
+        for moment in moments:
+            points.append((moment.date(), mean_of(rows, skill, moment)))
+        history[skill] = points
+    return history
+
+
 def _profile_order(status: SkillStatus) -> tuple[int, float, str]:
     if status.gap is not None:
         return (0, -status.gap, status.name)
     return (1 if status.target is not None else 2, 0.0, status.name)
+
+
+def recent_activities(person: User, limit: int = 8) -> list[Activity]:
+    """``person``'s latest scored practice of every kind, newest first."""
+    return list(
+        db.session.scalars(
+            select(Activity)
+            .where(Activity.person_id == person.id)
+            .order_by(Activity.at.desc(), Activity.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def profiles(

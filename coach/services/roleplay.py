@@ -17,6 +17,7 @@ from typing import Any, get_args
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from coach.catalog.kinds import SCENARIOS
@@ -30,7 +31,7 @@ from coach.scenarios.engine import Line, ReplyFinding, RolePlayError, RunState, 
 from coach.scenarios.live_hints import hints_for
 from coach.scenarios.model import Difficulty, Scenario
 from coach.scenarios.reply_text import UnusableReply, checked_reply
-from coach.services import access, audit, progress, user_limits
+from coach.services import access, audit, practice_assignments, progress, user_limits
 
 log = logging.getLogger(__name__)
 
@@ -92,15 +93,17 @@ def _pin(scenario_id: str) -> dict[str, str] | None:
 # --- runs ----------------------------------------------------------------------------------
 
 
-def start_run(owner: User, scenario_id: str) -> ScenarioRun:
+def start_run(owner: User, scenario_id: str, seed: int | None = None) -> ScenarioRun:
     """A new run of ``scenario_id``; an unfinished run of it by ``owner`` is abandoned (a
-    restart), so the library offers exactly one run to continue."""
+    restart), so the library offers exactly one run to continue. ``seed`` (which of the
+    debtor's lines are said) is drawn at random unless given: a scripted run (the demo) fixes
+    it, since what the debtor said is part of the call its replies are judged in."""
     chosen = scenario(scenario_id)
     pin = _pin(chosen.id)
     assert pin is not None  # scenario() found it in the same catalog
     for old in _active_runs(owner, chosen.id):
         old.status = RunStatus.ABANDONED
-    seed = secrets.randbelow(2**31)
+    seed = secrets.randbelow(2**31) if seed is None else seed
     state = engine.start(chosen, seed)
     run = ScenarioRun(
         organisation_id=owner.organisation_id,
@@ -148,7 +151,8 @@ def runs_for(viewer: User, limit: int = 50) -> list[ScenarioRun]:
     if visible is not None and not access.may_view_compliance_data(viewer):
         query = query.where(ScenarioRun.owner_id.in_(visible))
     query = query.order_by(ScenarioRun.created_at.desc(), ScenarioRun.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
+    # The library names each run's trainee: loaded with the runs, not one query per person.
+    return list(db.session.scalars(query.options(joinedload(ScenarioRun.owner))))
 
 
 def runs_of(viewer: User, subject: User) -> list[ScenarioRun]:
@@ -326,6 +330,7 @@ def _finish(run: ScenarioRun, played: Scenario) -> None:
     run.total = card.total
     run.ended_at = utcnow()
     progress.record_run(run, played, scenario_title(run))
+    practice_assignments.complete_for_run(run)
 
 
 def _hints(played: Scenario, run: ScenarioRun, findings: Sequence[ReplyFinding]) -> list[str]:

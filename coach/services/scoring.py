@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import select
@@ -11,18 +12,21 @@ from sqlalchemy import select
 from coach.engines import engines_of
 from coach.errors import ServiceError
 from coach.extensions import db
-from coach.models import Call, CallScore, Job, JobStatus, User
+from coach.models import Call, CallScore, Job, JobStatus, TranscriptVersion, User
 from coach.privacy import redact_strings
 from coach.services import audit, user_limits
 from coach.services.calls import (
+    changeable_call,
     decode_recording,
     latest_transcript,
     queue_scoring,
     store,
-    visible_call,
 )
 from coach.services.progress import record_call_score
 from coach.transcript import Transcript
+
+if TYPE_CHECKING:
+    from coach.scoring.pipeline import ScoringModels
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,7 @@ def request_rescore(actor: User, call_id: int) -> Job:
     A scoring job of the call already queued is returned as it is (not queued twice); new
     requests are limited per user and minute (RateLimited), and refused at once while the
     scoring models are known to be unavailable (EngineUnavailable)."""
-    call = visible_call(actor, call_id)
+    call = changeable_call(actor, call_id)
     if latest_transcript(call) is None:
         raise ServiceError("This call has no transcript to score yet.")
     engines_of().refuse_if_unavailable("scoring")
@@ -59,9 +63,23 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
     version = latest_transcript(call)
     if version is None:
         raise ServiceError("The call has no transcript to score.")
-    engines = engines_of()
-    models = engines.scoring_models()
+    models = engines_of().scoring_models()
     progress(0.3)
+    add_score(call, version, models, audio=_mono_audio(call), job_id=job_id)
+    db.session.commit()
+    log.info("call %s scored (transcript v%s)", call.id, version.version)
+
+
+def add_score(
+    call: Call,
+    version: TranscriptVersion,
+    models: ScoringModels,
+    audio: np.ndarray | None,
+    job_id: int | None = None,
+) -> CallScore:
+    """Scores ``version`` of ``call`` and adds the CallScore with the progress model's rows
+    (not committed): the one way a call's scorecard is made, by the scoring job and by the
+    demo activity (which has no recording, so no prosody)."""
     from coach.scoring.pipeline import score_transcript
 
     try:
@@ -70,7 +88,7 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
             call.jurisdiction,
             {"call_type": call.call_type},
             models,
-            audio=_mono_audio(call),
+            audio=audio,
         )
     except ValueError as error:
         raise ServiceError(f"The call could not be scored: {error}") from None
@@ -81,7 +99,7 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
         scorecard_id=scorecard.versions.scorecard.id,
         scorecard_version=scorecard.versions.scorecard.version,
         engine_version=scorecard.versions.engine,
-        content=engines.content_pins(call.jurisdiction, scorecard.versions.scorecard.id),
+        content=engines_of().content_pins(call.jurisdiction, scorecard.versions.scorecard.id),
         # Scoring read a redacted transcript; redacting its quotes again costs little and
         # holds even if a scorer ever quotes text from elsewhere.
         data=redact_strings(scorecard.to_json_dict()),
@@ -90,8 +108,7 @@ def score_task(payload: dict, progress: Callable[[float], None]) -> None:
     db.session.add(stored)
     # The progress model's evidence lands with the score it comes from (one transaction).
     record_call_score(call, stored)
-    db.session.commit()
-    log.info("call %s scored (transcript v%s)", call.id, version.version)
+    return stored
 
 
 def _mono_audio(call: Call) -> np.ndarray | None:

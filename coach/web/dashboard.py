@@ -7,8 +7,18 @@ from flask_login import current_user
 
 from coach.errors import NotFound
 from coach.models import Role
-from coach.services import access, calls, certificates, certification, overview, roleplay
+from coach.services import (
+    access,
+    calls,
+    certificates,
+    certification,
+    overview,
+    progress,
+    recommendations,
+    roleplay,
+)
 from coach.web.access import SIGNED_IN, allow, roles
+from coach.web.skill_views import skill_section
 
 bp = Blueprint("dashboard", __name__)
 
@@ -17,9 +27,14 @@ bp = Blueprint("dashboard", __name__)
 @allow(SIGNED_IN)
 def index() -> str:
     user = current_user
+    trainee = user.has_role(Role.TRAINEE)
+    skills = skill_section(user, "mine") if trainee else None
     return render_template(
         "dashboard/index.html",
-        trainee=overview.trainee_overview(user) if user.has_role(Role.TRAINEE) else None,
+        trainee=overview.trainee_overview(user) if trainee else None,
+        skills=skills,
+        recommendations=recommendations.for_trainee(user, skills.statuses) if skills else [],
+        certificate_status=certificates.status_of,
         coach=overview.coach_overview(user) if user.has_role(Role.COACH) else None,
         compliance=overview.compliance_overview(user) if user.has_role(Role.COMPLIANCE) else None,
         admin=overview.admin_overview(user) if user.has_role(Role.ADMIN) else None,
@@ -50,6 +65,8 @@ def person(user_id: int) -> str:
     return render_template(
         "dashboard/person.html",
         person=subject,
+        skills=skill_section(subject, "person"),
+        recent=progress.recent_activities(subject, limit=20),
         calls=calls.calls_of(current_user, subject),
         runs=roleplay.runs_of(current_user, subject),
         roleplay=roleplay,

@@ -15,10 +15,14 @@ class NavItem:
 
 _ITEMS: tuple[tuple[NavItem, frozenset[Role] | None], ...] = (
     (NavItem("Dashboard", "dashboard.index"), None),
-    (NavItem("Practice calls", "calls.index"), frozenset({Role.TRAINEE, Role.COACH, Role.ADMIN})),
+    (
+        NavItem("Practice calls", "calls.index"),
+        frozenset({Role.TRAINEE, Role.COACH, Role.COMPLIANCE, Role.ADMIN}),
+    ),
     (NavItem("Role-play", "roleplay.library"), None),
     (NavItem("Certification", "certification.index"), None),
     (NavItem("My team", "dashboard.team"), frozenset({Role.COACH})),
+    (NavItem("Review queue", "coaching.queue"), frozenset({Role.COACH})),
     (NavItem("Compliance", "dashboard.compliance"), frozenset({Role.COMPLIANCE, Role.ADMIN})),
     (
         NavItem("Manage certification", "certification_admin.report"),

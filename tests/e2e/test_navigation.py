@@ -9,9 +9,18 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "priya": ["Dashboard", "Practice calls", "Role-play", "Certification", "My data"],
-    "coach": ["Dashboard", "Practice calls", "Role-play", "Certification", "My team", "My data"],
+    "coach": [
+        "Dashboard",
+        "Practice calls",
+        "Role-play",
+        "Certification",
+        "My team",
+        "Review queue",
+        "My data",
+    ],
     "compliance": [
         "Dashboard",
+        "Practice calls",
         "Role-play",
         "Certification",
         "Compliance",

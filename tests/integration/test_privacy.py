@@ -246,7 +246,7 @@ def test_owner_deletes_a_call_with_everything_made_from_it(
         assert (entry.target_id, entry.detail) == (call_id, {"by": "owner"})
 
 
-@pytest.mark.parametrize(("who", "status"), [("coach", 403), ("jordan", 404), ("compliance", 404)])
+@pytest.mark.parametrize(("who", "status"), [("coach", 403), ("jordan", 404), ("compliance", 403)])
 def test_only_the_owner_or_an_admin_may_delete_a_call(
     client: FlaskClient, sign_in_as, people, app, test_audio, who: str, status: int
 ) -> None:

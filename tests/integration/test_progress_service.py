@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -183,35 +182,34 @@ def test_a_graded_attempt_counts_for_the_skills_its_questions_test(
 def test_two_scorings_of_one_persons_calls_at_once_both_land_in_the_profile(
     app: Flask, people: dict[str, Login]
 ) -> None:
-    """Two workers scoring the same trainee's calls concurrently (the second rebuilds the
-    cached profile while the first has not committed) both succeed, and the cache counts both."""
+    """Two workers score the same trainee's calls at once: each has written rows that point
+    at the trainee (a key share on their row, as every foreign key takes) before it rebuilds
+    the cached profile. Both succeed, neither deadlocked, and the cache counts both."""
     owner = people["priya"].user_id
     with app.app_context():
         calls = [records.transcribed_call(owner) for _ in range(2)]
-    first_holds_its_rebuild = threading.Event()
+    both_hold_a_key_share = threading.Barrier(2, timeout=10)
     failures: list[BaseException] = []
 
-    def score(call_id: int, first: bool) -> None:
+    def score(call_id: int) -> None:
         try:
             with app.app_context():
-                if not first:
-                    first_holds_its_rebuild.wait(10)
+                db.session.execute(
+                    select(User.id)
+                    .where(User.id == owner)
+                    .with_for_update(read=True, key_share=True)
+                )
+                both_hold_a_key_share.wait()
                 call = db.session.get(Call, call_id)
                 assert call is not None
                 row = CallScore(call_id=call_id, transcript_version=1, total=40, data=CARD)
                 db.session.add(row)
                 progress.record_call_score(call, row)
-                if first:
-                    first_holds_its_rebuild.set()
-                    time.sleep(0.5)
                 db.session.commit()
         except BaseException as error:  # reported by the assertion below
             failures.append(error)
-            first_holds_its_rebuild.set()
 
-    threads = [
-        threading.Thread(target=score, args=(call_id, n == 0)) for n, call_id in enumerate(calls)
-    ]
+    threads = [threading.Thread(target=score, args=(call_id,)) for call_id in calls]
     for thread in threads:
         thread.start()
     for thread in threads:

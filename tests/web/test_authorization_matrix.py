@@ -17,7 +17,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from coach.extensions import db
-from coach.models import Certificate
+from coach.models import Certificate, User
+from coach.services import api_tokens
 from coach.web.access import rule_for
 from tests import records
 from tests.helpers import sign_in
@@ -56,49 +57,51 @@ TABLE: tuple[Case, ...] = (
     Case("GET", "dashboard.index", "/", 302, 200, 200, 200, 200),
     Case("GET", "dashboard.team", "/team", 302, 403, 200, 403, 403),
     Case("GET", "dashboard.compliance", "/compliance", 302, 403, 403, 200, 200),
-    Case("GET", "dashboard.person", "/people/{trainee}", 302, 200, 200, 404, 200),
-    Case("GET", "dashboard.person", "/people/{peer}", 302, 404, 200, 404, 200),
+    Case("GET", "dashboard.person", "/people/{trainee}", 302, 200, 200, 200, 200),
+    Case("GET", "dashboard.person", "/people/{peer}", 302, 404, 200, 200, 200),
     Case("GET", "dashboard.person", "/people/{compliance}", 302, 404, 404, 200, 200),
     Case("GET", "dashboard.person", "/people/{outsider}", 302, 404, 404, 404, 404),
     Case("GET", "calls.index", "/calls/", 302, 200, 200, 200, 200),
+    Case("GET", "calls.export_csv", "/calls/export.csv", 302, 200, 200, 200, 200),
     Case("GET", "calls.new", "/calls/new", 302, 200, 200, 403, 403),
     Case("POST", "calls.new", "/calls/new", 302, 400, 400, 403, 403),
-    Case("GET", "calls.detail", "/calls/{own_call}", 302, 200, 200, 404, 200),
-    Case("GET", "calls.detail", "/calls/{peer_call}", 302, 404, 200, 404, 200),
+    Case("GET", "calls.detail", "/calls/{own_call}", 302, 200, 200, 200, 200),
+    Case("GET", "calls.detail", "/calls/{peer_call}", 302, 404, 200, 200, 200),
     Case("GET", "calls.detail", "/calls/{outsider_call}", 302, 404, 404, 404, 404),
-    Case("GET", "calls.status", "/calls/{own_call}/status.json", 302, 200, 200, 404, 200),
-    Case("GET", "calls.status", "/calls/{peer_call}/status.json", 302, 404, 200, 404, 200),
+    Case("GET", "calls.status", "/calls/{own_call}/status.json", 302, 200, 200, 200, 200),
+    Case("GET", "calls.status", "/calls/{peer_call}/status.json", 302, 404, 200, 200, 200),
     Case("GET", "calls.status", "/calls/{outsider_call}/status.json", 302, 404, 404, 404, 404),
     Case("GET", "calls.transcript_json",
          "/calls/{own_call}/transcript.json",
-         302, 200, 200, 404, 200),
+         302, 200, 200, 200, 200),
     Case("GET", "calls.transcript_json",
          "/calls/{peer_call}/transcript.json",
-         302, 404, 200, 404, 200),
+         302, 404, 200, 200, 200),
     Case("GET", "calls.transcript_json",
          "/calls/{outsider_call}/transcript.json",
          302, 404, 404, 404, 404),
-    Case("GET", "calls.audio", "/calls/{own_call}/audio", 302, 200, 200, 404, 200),
-    Case("GET", "calls.audio", "/calls/{peer_call}/audio", 302, 404, 200, 404, 200),
+    Case("GET", "calls.audio", "/calls/{own_call}/audio", 302, 200, 200, 200, 200),
+    Case("GET", "calls.audio", "/calls/{peer_call}/audio", 302, 404, 200, 200, 200),
     Case("GET", "calls.audio", "/calls/{outsider_call}/audio", 302, 404, 404, 404, 404),
     Case("GET", "calls.transcript_download",
          "/calls/{own_call}/transcript.txt",
-         302, 200, 200, 404, 200),
+         302, 200, 200, 200, 200),
     Case("GET", "calls.transcript_download",
          "/calls/{peer_call}/transcript.vtt",
-         302, 404, 200, 404, 200),
+         302, 404, 200, 200, 200),
     Case("GET", "calls.transcript_download",
          "/calls/{outsider_call}/transcript.txt",
          302, 404, 404, 404, 404),
     # Actions: a visible call gets its answer (400: no edits sent; 302: done, or refused with a
-    # message), an invisible one a 404, so nothing about it leaks.
-    Case("POST", "calls.edit_transcript", "/calls/{own_call}/transcript", 302, 400, 400, 404, 400),
+    # message), an invisible one a 404, so nothing about it leaks. Compliance reads, never
+    # changes: 403 (or refused with a message).
+    Case("POST", "calls.edit_transcript", "/calls/{own_call}/transcript", 302, 400, 400, 403, 400),
     Case("POST", "calls.edit_transcript",
          "/calls/{outsider_call}/transcript",
          302, 404, 404, 404, 404),
-    Case("POST", "calls.rescore", "/calls/{untranscribed_call}/rescore", 302, 302, 302, 404, 302),
+    Case("POST", "calls.rescore", "/calls/{untranscribed_call}/rescore", 302, 302, 302, 302, 302),
     Case("POST", "calls.rescore", "/calls/{outsider_call}/rescore", 302, 404, 404, 404, 404),
-    Case("POST", "calls.retry", "/calls/{own_call}/retry", 302, 302, 302, 404, 302),
+    Case("POST", "calls.retry", "/calls/{own_call}/retry", 302, 302, 302, 302, 302),
     Case("POST", "calls.retry", "/calls/{outsider_call}/retry", 302, 404, 404, 404, 404),
     Case("GET", "admin.users", "/admin/users", 302, 403, 403, 403, 200),
     Case("POST", "admin.users", "/admin/users", 302, 403, 403, 403, 400),
@@ -125,18 +128,55 @@ TABLE: tuple[Case, ...] = (
          "/admin/teams/{outsider_team}/members/{outsider}/remove",
          302, 403, 403, 403, 404),
     Case("GET", "admin.audit_log", "/admin/audit", 302, 403, 403, 403, 200),
+    # Coaching: the team pages are coaches' and admins' (a coach sees only their teams); on a
+    # call, the trainee's coach or an admin reviews, overrides and asks for a re-recording, the
+    # trainee answers the score, both comment; a reader (compliance) changes nothing. Empty
+    # forms: 400 (drawn again with the message) where the person may act, 302 where the bare
+    # form is the whole request (marked reviewed).
+    Case("GET", "coaching.heat_map", "/team/skills", 302, 403, 200, 403, 200),
+    Case("GET", "coaching.drilldown", "/team/people/{trainee}/skills", 302, 403, 200, 403, 200),
+    Case("GET", "coaching.drilldown", "/team/people/{outsider}/skills", 302, 403, 404, 403, 404),
+    Case("GET", "coaching.queue", "/team/review", 302, 403, 200, 403, 200),
+    Case("GET", "coaching.practice", "/team/practice", 302, 403, 200, 403, 200),
+    Case("POST", "coaching.practice", "/team/practice", 302, 403, 400, 403, 400),
+    Case("POST", "coaching.cancel_practice",
+         "/team/practice/999999/cancel",
+         302, 403, 404, 403, 404),
+    Case("POST", "coaching.comment", "/calls/{own_call}/comments", 302, 400, 400, 403, 400),
+    Case("POST", "coaching.comment", "/calls/{outsider_call}/comments", 302, 404, 404, 404, 404),
+    Case("POST", "coaching.call_reviewed", "/calls/{own_call}/reviewed", 302, 403, 302, 403, 302),
+    Case("POST", "coaching.call_reviewed",
+         "/calls/{outsider_call}/reviewed",
+         302, 404, 404, 404, 404),
+    Case("POST", "coaching.run_reviewed",
+         "/practice/runs/{ended_run}/reviewed",
+         302, 403, 302, 403, 302),
+    Case("POST", "coaching.run_reviewed",
+         "/practice/runs/{outsider_run}/reviewed",
+         302, 404, 404, 404, 404),
+    Case("POST", "coaching.override", "/calls/{own_call}/overrides", 302, 403, 400, 403, 400),
+    Case("POST", "coaching.override",
+         "/calls/{outsider_call}/overrides",
+         302, 404, 404, 404, 404),
+    # No scorecard yet: the trainee is told so (400); nobody else answers for them.
+    Case("POST", "coaching.acknowledge", "/calls/{own_call}/acknowledge", 302, 400, 403, 403, 403),
+    Case("POST", "coaching.dispute", "/calls/{own_call}/dispute", 302, 400, 403, 403, 403),
+    Case("POST", "coaching.dispute", "/calls/{outsider_call}/dispute", 302, 404, 404, 404, 404),
+    Case("POST", "coaching.rerecord", "/calls/{own_call}/rerecord", 302, 403, 400, 403, 400),
+    Case("POST", "coaching.rerecord", "/calls/{outsider_call}/rerecord", 302, 404, 404, 404, 404),
+    Case("POST", "coaching.resolve", "/disputes/999999/resolve", 302, 403, 404, 403, 404),
     # Deleting a call: its owner or an administrator; a coach who may see it may not delete it.
-    Case("GET", "calls.delete", "/calls/{own_call}/delete", 302, 200, 403, 404, 200),
-    Case("GET", "calls.delete", "/calls/{peer_call}/delete", 302, 404, 403, 404, 200),
+    Case("GET", "calls.delete", "/calls/{own_call}/delete", 302, 200, 403, 403, 200),
+    Case("GET", "calls.delete", "/calls/{peer_call}/delete", 302, 404, 403, 403, 200),
     Case("GET", "calls.delete", "/calls/{outsider_call}/delete", 302, 404, 404, 404, 404),
     Case("POST", "calls.delete", "/calls/{outsider_call}/delete", 302, 404, 404, 404, 404),
-    Case("POST", "calls.delete", "/calls/{peer_call}/delete", 302, 404, 403, 404, 302),
+    Case("POST", "calls.delete", "/calls/{peer_call}/delete", 302, 404, 403, 403, 302),
     # My data: everyone's own, nobody else's (the pages take no id).
     Case("GET", "privacy.index", "/my-data/", 302, 200, 200, 200, 200),
     Case("POST", "privacy.export", "/my-data/export", 302, 200, 200, 200, 200),
     Case("GET", "privacy.delete_calls", "/my-data/delete-calls", 302, 200, 200, 200, 200),
     Case("GET", "privacy.delete_account", "/my-data/delete-account", 302, 200, 200, 200, 200),
-    Case("POST", "calls.delete", "/calls/{own_call}/delete", 302, 302, 403, 404, 302),
+    Case("POST", "calls.delete", "/calls/{own_call}/delete", 302, 302, 403, 403, 302),
     Case("POST", "privacy.delete_calls", "/my-data/delete-calls", 302, 302, 302, 302, 302),
     # Role-play: the library and briefs are everyone's; only trainees and coaches play; a run
     # is read by its trainee, their coach, compliance and admins, replied to by its trainee.
@@ -276,6 +316,53 @@ TABLE: tuple[Case, ...] = (
     Case("POST", "question_editor.restore",
          "/certification/questions/banks/uk-vulnerability-and-contact/questions/ukv-01/restore",
          302, 403, 403, 400, 400),
+    # API tokens: everyone manages their own (an empty form: 400); an administrator sees and
+    # revokes any in the organisation; nobody else's token is even found.
+    Case("GET", "api_tokens.index", "/account/api-tokens", 302, 200, 200, 200, 200),
+    Case("POST", "api_tokens.index", "/account/api-tokens", 302, 400, 400, 400, 400),
+    Case("GET", "api_tokens.organisation", "/admin/api-tokens", 302, 403, 403, 403, 200),
+    Case("POST", "api_tokens.revoke",
+         "/account/api-tokens/{own_token}/revoke",
+         302, 302, 404, 404, 302),
+    Case("POST", "api_tokens.revoke",
+         "/account/api-tokens/{outsider_token}/revoke",
+         302, 404, 404, 404, 404),
+    # The JSON API answers to bearer tokens only: a signed-in session counts for nothing (401).
+    Case("GET", "api.people", "/api/v1/people", 401, 401, 401, 401, 401),
+    Case("GET", "api.person", "/api/v1/people/{trainee}", 401, 401, 401, 401, 401),
+    Case("GET", "api.skills", "/api/v1/people/{trainee}/skills", 401, 401, 401, 401, 401),
+    Case("GET", "api.activities", "/api/v1/activities", 401, 401, 401, 401, 401),
+    Case("GET", "api.certificates", "/api/v1/certificates", 401, 401, 401, 401, 401),
+    # The compliance view of the floor: officers and admins, within their organisation (a
+    # rule nobody knows, a round elsewhere or none: 404; an empty start form: 400).
+    Case("GET", "compliance.rules", "/compliance/rules", 302, 403, 403, 200, 200),
+    Case("GET", "compliance.rules_csv", "/compliance/rules.csv", 302, 403, 403, 200, 200),
+    Case("GET", "compliance.weekly_csv", "/compliance/rules/weekly.csv",
+         302, 403, 403, 200, 200),
+    Case("GET", "compliance.rule_detail", "/compliance/rules/US-FDCPA-1692e4-THREAT-ARREST",
+         302, 403, 403, 200, 200),
+    Case("GET", "compliance.rule_detail", "/compliance/rules/NOPE", 302, 403, 403, 404, 404),
+    Case("GET", "compliance.rule_calls_csv",
+         "/compliance/rules/US-FDCPA-1692e4-THREAT-ARREST/calls.csv",
+         302, 403, 403, 200, 200),
+    Case("GET", "compliance.teams", "/compliance/teams", 302, 403, 403, 200, 200),
+    Case("GET", "compliance.teams_csv", "/compliance/teams.csv", 302, 403, 403, 200, 200),
+    Case("GET", "compliance.calibration_home", "/compliance/calibration",
+         302, 403, 403, 200, 200),
+    Case("POST", "compliance.calibration_home", "/compliance/calibration",
+         302, 403, 403, 400, 400),
+    Case("POST", "compliance.calibration_bar", "/compliance/calibration/bar",
+         302, 403, 403, 302, 302),
+    Case("GET", "compliance.round_page", "/compliance/calibration/999999",
+         302, 403, 403, 404, 404),
+    Case("GET", "compliance.label", "/compliance/calibration/999999/calls/{own_call}",
+         302, 403, 403, 404, 404),
+    Case("POST", "compliance.label", "/compliance/calibration/999999/calls/{own_call}",
+         302, 403, 403, 404, 404),
+    Case("POST", "compliance.close_round", "/compliance/calibration/999999/close",
+         302, 403, 403, 404, 404),
+    Case("GET", "compliance.round_csv", "/compliance/calibration/999999/report.csv",
+         302, 403, 403, 404, 404),
     # Last: they end the session the cases above run in (an administrator's own account is
     # refused with a message, then signed out).
     Case("POST", "privacy.delete_account", "/my-data/delete-account", 302, 302, 302, 302, 302),
@@ -311,9 +398,17 @@ def _targets(app: Flask, people) -> dict[str, int]:
             "own_certificate": (own_certificate := records.certificate_of(people["priya"].user_id)),
             "own_code": db.session.get(Certificate, own_certificate).code,
             "outsider_certificate": records.certificate_of(outsider.user_id),
+            "own_token": _api_token_of(people["priya"].user_id),
+            "outsider_token": _api_token_of(outsider.user_id),
             "team": records.team_of(people["priya"].user_id),
             "outsider_team": records.team_of(outsider.user_id),
         }
+
+
+def _api_token_of(user_id: int) -> int:
+    owner = db.session.get(User, user_id)
+    assert owner is not None
+    return api_tokens.create_token(owner, "LMS sync").token.id
 
 
 def test_every_route_has_an_entry(app: Flask) -> None:
