@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 
 from coach.extensions import db
 from coach.models import Activity, ActivityKind, Call, RuleBreach, User
 from coach.services import access, audit
+from coach.services.rule_index import rule_titles
 
 PER_PAGE = 50
 _EXPORT_BATCH = 1000
@@ -224,12 +224,6 @@ def broken_rules(scope: Scope) -> list[tuple[str, str]]:
         query = query.where(RuleBreach.person_id.in_(scope.visible))
     titles = rule_titles()
     return [(rule_id, titles.get(rule_id, rule_id)) for rule_id in db.session.scalars(query)]
-
-
-def rule_titles() -> dict[str, str]:
-    """Every loaded rule's title by id."""
-    packs = current_app.extensions["coach.catalog"].get("rules")
-    return {rule.id: rule.title for pack in packs for rule in pack.rules}
 
 
 def _rows(scope: Scope, filters: CallFilters) -> Select[tuple[Call, str, Activity]]:

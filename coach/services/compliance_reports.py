@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Date, cast, func, literal_column, select
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -21,6 +20,7 @@ from coach.extensions import db
 from coach.models import Activity, ActivityKind, RuleBreach, Team, TeamMember, User
 from coach.models._columns import utcnow
 from coach.services import access, audit
+from coach.services.rule_index import loaded_rules
 
 WINDOWS = (30, 90)  # days offered for "top rules"
 WEEKS = 12  # weeks shown in the trends
@@ -66,12 +66,6 @@ class BreachedCall:
     status: str
     severity: str
     turn: int | None
-
-
-def rule_titles() -> dict[str, tuple[str, str]]:
-    """(title, severity) of every loaded rule, by id."""
-    packs = current_app.extensions["coach.catalog"].get("rules")
-    return {rule.id: (rule.title, rule.severity) for pack in packs for rule in pack.rules}
 
 
 def week_start(when: date) -> date:
@@ -130,7 +124,16 @@ def calls_scored(officer: User, days: int, now: datetime | None = None) -> int:
     return db.session.scalar(query) or 0
 
 
-def top_rules(officer: User, days: int, now: datetime | None = None) -> list[RuleCount]:
+@dataclass(frozen=True)
+class TopRules:
+    """The rules broken in a window, most breaches first, and the calls scored in it (each
+    rule's share is of those)."""
+
+    rules: list[RuleCount]
+    calls_scored: int
+
+
+def top_rules(officer: User, days: int, now: datetime | None = None) -> TopRules:
     """Rules broken in the last ``days`` days, most breaches first."""
     access.require_compliance(officer, "see rule breaches")
     since = (now or utcnow()) - timedelta(days=days)
@@ -146,18 +149,19 @@ def top_rules(officer: User, days: int, now: datetime | None = None) -> list[Rul
         .order_by(func.count(RuleBreach.id).desc(), RuleBreach.rule_id)
     )
     total = calls_scored(officer, days, now)
-    titles = rule_titles()
-    return [
+    rules = loaded_rules()
+    counts = [
         RuleCount(
             rule_id=rule,
-            title=titles.get(rule, (rule, ""))[0],
-            severity=titles.get(rule, ("", "unknown"))[1],
+            title=rules[rule].title if rule in rules else rule,
+            severity=rules[rule].severity if rule in rules else "unknown",
             breaches=breaches,
             calls=calls,
             share=calls / total if total else None,
         )
         for rule, breaches, calls in db.session.execute(query)
     ]
+    return TopRules(counts, total)
 
 
 def team_trend(officer: User, weeks: int = WEEKS, now: datetime | None = None) -> list[TeamWeek]:

@@ -78,12 +78,13 @@ def coach_overview(user: User) -> CoachOverview:
 def compliance_overview(user: User) -> ComplianceOverview:
     people = accounts.list_users(user)
     counts = Counter(role for person in people if person.active for role in person.roles)
+    top = compliance_reports.top_rules(user, TOP_RULES_DAYS)
     return ComplianceOverview(
         people_by_role={role: counts.get(role, 0) for role in Role},
         active_people=sum(1 for person in people if person.active),
         certification=certification_reports.program_summaries(user),
-        top_rules=compliance_reports.top_rules(user, TOP_RULES_DAYS)[:3],
-        calls_scored=compliance_reports.calls_scored(user, TOP_RULES_DAYS),
+        top_rules=top.rules[:3],
+        calls_scored=top.calls_scored,
     )
 
 

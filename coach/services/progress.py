@@ -240,8 +240,29 @@ def _observation_rows(person_id: int) -> list[Observation]:
 def profile(person: User, now: datetime | None = None) -> list[SkillStatus]:
     """Every skill of the taxonomy for ``person``: estimate, target, gap and 30-day trend;
     the targeted skills first, largest gap first, then the others by name."""
+    return _profile(person, _observation_rows(person.id), now or utcnow())
+
+
+def profile_with_history(
+    person: User, weeks: int = 8, now: datetime | None = None
+) -> tuple[list[SkillStatus], dict[str, list[tuple[date, float | None]]]]:
+    """:func:`profile`, and each observed skill's estimate at the end of each of the last
+    ``weeks`` weeks (oldest first; ``None`` where the evidence then was too thin) for trend
+    sparklines, from one read of the person's evidence."""
     now = now or utcnow()
     observed = _observation_rows(person.id)
+    by_skill: dict[str, list[Observation]] = {}
+    for o in observed:
+        by_skill.setdefault(o.skill, []).append(o)
+    moments = [now - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    history = {
+        skill: [(moment.date(), mean_of(rows, skill, moment)) for moment in moments]
+        for skill, rows in by_skill.items()
+    }
+    return _profile(person, observed, now), history
+
+
+def _profile(person: User, observed: list[Observation], now: datetime) -> list[SkillStatus]:
     taxonomy = _taxonomy()
     estimates = estimate_all(observed, now, [skill.id for skill in taxonomy.skills])
     targets = targets_for(person)
@@ -253,26 +274,6 @@ def profile(person: User, now: datetime | None = None) -> list[SkillStatus]:
         moved = trend(observed, skill.id, now)
         result.append(SkillStatus(skill.id, skill.name, found, target, gap, moved))
     return sorted(result, key=_profile_order)
-
-
-def weekly_means(
-    person: User, weeks: int = 8, now: datetime | None = None
-) -> dict[str, list[tuple[date, float | None]]]:
-    """Each observed skill's estimate at the end of each of the last ``weeks`` weeks (oldest
-    first; ``None`` where the evidence then was too thin), for trend sparklines."""
-    now = now or utcnow()
-    observed = _observation_rows(person.id)
-    by_skill: dict[str, list[Observation]] = {}
-    for o in observed:
-        by_skill.setdefault(o.skill, []).append(o)
-    moments = [now - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
-    history = {}
-    for skill, rows in by_skill.items():
-        points = []
-        for moment in moments:
-            points.append((moment.date(), mean_of(rows, skill, moment)))
-        history[skill] = points
-    return history
 
 
 def _profile_order(status: SkillStatus) -> tuple[int, float, str]:

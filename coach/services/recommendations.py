@@ -22,6 +22,7 @@ from coach.progress.recommend import (
 )
 from coach.progress.situations import Due, Practice, PracticePlan, next_due
 from coach.services.progress import SkillStatus
+from coach.services.rule_index import rule_titles
 
 JURISDICTION_WINDOW = timedelta(days=90)
 
@@ -32,7 +33,6 @@ def for_trainee(
     """What ``person`` should practise next; ``statuses``: their profile (``progress.profile``)."""
     now = now or utcnow()
     recent = _recent(person)
-    catalog = current_app.extensions["coach.catalog"]
     gaps = [
         GapFact(s.skill_id, s.name, s.gap, s.target)
         for s in statuses
@@ -40,7 +40,7 @@ def for_trainee(
     ]
     return recommend(
         recent=recent,
-        rule_titles={rule.id: rule.title for pack in catalog.get("rules") for rule in pack.rules},
+        rule_titles=rule_titles(),
         gaps=sorted(gaps, key=lambda g: -g.gap),
         due=situations_due(person),
         scenarios=scenario_facts(),

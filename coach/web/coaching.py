@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -30,6 +29,7 @@ from coach.models import (
     ScoreResponse,
     User,
 )
+from coach.models._columns import utcnow
 from coach.progress.scorecard_overrides import DIMENSIONS
 from coach.scenarios.model import Scenario
 from coach.services import (
@@ -119,7 +119,7 @@ def practice() -> str | Response | tuple[str, int]:
         form=form,
         rows=practice_assignments.open_for_team(current_user),
         title_of=practice_assignments.title_of,
-        today=_today(),
+        today=utcnow().date(),
         cancel=ConfirmForm(prefix="cancel"),
     ), 400 if form.is_submitted() else 200
 
@@ -419,7 +419,3 @@ def _trainees() -> list[User]:
 
 def _scenarios() -> list[Scenario]:
     return sorted(roleplay.all_scenarios(), key=lambda s: s.title)
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()

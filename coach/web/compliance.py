@@ -21,6 +21,7 @@ from coach.models import CalibrationRound, Role
 from coach.models._columns import utcnow
 from coach.services import calibration, calls, certification_reports
 from coach.services import compliance_reports as reports
+from coach.services.rule_index import loaded_rules
 from coach.transcript import Transcript
 from coach.web.access import allow, roles
 from coach.web.compliance_forms import BarForm, StartRoundForm, label_form
@@ -52,11 +53,11 @@ def rules() -> str:
         "compliance/rules.html",
         days=days,
         windows=reports.WINDOWS,
-        top=top,
-        calls_scored=reports.calls_scored(current_user, days),
-        top_chart=_top_chart(top, days),
+        top=top.rules,
+        calls_scored=top.calls_scored,
+        top_chart=_top_chart(top.rules, days),
         weekly=weekly,
-        weekly_chart=_weekly_chart(weekly, [r.rule_id for r in top[:RULES_PER_TREND]]),
+        weekly_chart=_weekly_chart(weekly, [r.rule_id for r in top.rules[:RULES_PER_TREND]]),
         certification=certification_reports.program_summaries(current_user),
     )
 
@@ -65,7 +66,7 @@ def rules() -> str:
 @allow(OFFICERS)
 def rules_csv() -> Response:
     days = _days()
-    rows = reports.top_rules(current_user, days)
+    rows = reports.top_rules(current_user, days).rules
     reports.record_export(current_user, "top_rules", days=days)
     return csv_response(
         f"top-rules-{days}-days-{_today()}.csv",
@@ -315,10 +316,10 @@ def _round(round_id: int) -> CalibrationRound:
 
 
 def _rule(rule_id: str) -> tuple[str, str]:
-    titles = reports.rule_titles()
-    if rule_id not in titles:
+    found = loaded_rules().get(rule_id)
+    if found is None:
         abort(404)
-    return titles[rule_id]
+    return found.title, found.severity
 
 
 def _days() -> int:

@@ -36,8 +36,7 @@ class SkillSection:
 
 def skill_section(person: User, chart_id: str, now: datetime | None = None) -> SkillSection:
     """Everything the skills partial (``templates/progress/_skills.html``) shows."""
-    statuses = progress.profile(person, now)
-    history = progress.weekly_means(person, now=now)
+    statuses, history = progress.profile_with_history(person, now=now)
     axes = [
         RadarAxis(s.name, s.estimate.mean if s.estimate.enough else None, s.target)
         for s in sorted(statuses, key=lambda s: s.name)

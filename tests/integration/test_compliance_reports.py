@@ -61,15 +61,16 @@ def test_top_rules_count_breaches_calls_and_share_in_the_window(
     with app.app_context():
         _floor(people)
         officer = _officer(people)
-        last30 = reports.top_rules(officer, 30, now=NOW)
+        top30 = reports.top_rules(officer, 30, now=NOW)
+        last30 = top30.rules
         assert [(r.rule_id, r.breaches, r.calls) for r in last30] == [
             (THREAT, 3, 3),
             (MINI_MIRANDA, 1, 1),
         ]
-        assert reports.calls_scored(officer, 30, now=NOW) == 4
+        assert reports.calls_scored(officer, 30, now=NOW) == top30.calls_scored == 4
         assert last30[0].share == pytest.approx(3 / 4)
         assert last30[0].severity == "critical" and "arrest" in last30[0].title.lower()
-        last90 = reports.top_rules(officer, 90, now=NOW)
+        last90 = reports.top_rules(officer, 90, now=NOW).rules
         assert [(r.rule_id, r.breaches) for r in last90] == [(THREAT, 3), (MINI_MIRANDA, 2)]
         assert last90[1].share == pytest.approx(2 / 5)
 
@@ -108,7 +109,7 @@ def test_reports_are_for_officers_and_empty_without_calls(
     with app.app_context():
         officer = _officer(people)
         assert reports.breaches_by_week(officer, now=NOW) == []
-        assert reports.top_rules(officer, 30, now=NOW) == []
+        assert reports.top_rules(officer, 30, now=NOW) == reports.TopRules([], 0)
         assert reports.team_trend(officer, now=NOW) == []
         assert reports.calls_scored(officer, 30, now=NOW) == 0
         coach = db.session.get(User, people["coach"].user_id)
