@@ -121,9 +121,8 @@ def status_clause(status: CertificateStatus, now: datetime) -> ColumnElement[boo
 
 
 def _scoped(query: Select[Any], organisation: Any, owner: Any, viewer: User) -> Select[Any]:
-    query = query.where(organisation == viewer.organisation_id)
-    scope = access.visible_user_ids(viewer)
-    return query if scope is None else query.where(owner.in_(scope))
+    visible = access.visible_user_ids(viewer)
+    return query.where(access.owned_by(organisation, owner, viewer.organisation_id, visible))
 
 
 def _page(query: Select[Any], key: Any, after: int | None, limit: int) -> Page[Any]:

@@ -10,7 +10,10 @@ than re-deriving these rules.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from coach.errors import Forbidden, NotFound
 from coach.extensions import db
@@ -30,6 +33,21 @@ def visible_user_ids(viewer: User) -> set[int] | None:
     if viewer.has_role(Role.COMPLIANCE):
         return None
     return changeable_user_ids(viewer)
+
+
+def owned_by(
+    organisation: InstrumentedAttribute[int],
+    owner: InstrumentedAttribute[int],
+    organisation_id: int,
+    visible: Collection[int] | None,
+) -> ColumnElement[bool]:
+    """The condition for rows owned by the ``visible`` people (None: the organisation's).
+
+    Visible people are always the viewer's organisation's (:func:`visible_user_ids`), so
+    their ids alone scope the rows: naming the organisation as well leads SQLite's planner to
+    the organisation's index, thousands of rows of everyone, rather than the people's.
+    """
+    return organisation == organisation_id if visible is None else owner.in_(visible)
 
 
 def changeable_user_ids(viewer: User) -> set[int] | None:

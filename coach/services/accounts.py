@@ -245,6 +245,27 @@ def list_users(actor: User) -> list[User]:
     )
 
 
+def count_users(actor: User) -> int:
+    """How many accounts the organisation has, active or not (the admin's dashboard)."""
+    query = select(func.count(User.id)).where(User.organisation_id == actor.organisation_id)
+    return db.session.scalar(query) or 0
+
+
+def active_people_by_role(actor: User) -> tuple[int, dict[Role, int]]:
+    """The organisation's active people, and how many of them hold each role, counted by
+    the database: a dashboard of a large floor needs the figures, not every account."""
+    active = (User.organisation_id == actor.organisation_id, User.active.is_(True))
+    people = db.session.scalar(select(func.count(User.id)).where(*active)) or 0
+    rows = db.session.execute(
+        select(UserRole.role, func.count(UserRole.id))
+        .join(User, User.id == UserRole.user_id)
+        .where(*active)
+        .group_by(UserRole.role)
+    )
+    counted: dict[Role, int] = dict(rows.all())
+    return people, {role: counted.get(role, 0) for role in Role}
+
+
 def _min_length() -> int:
     return int(current_app.config["COACH"]["PASSWORD_MIN_LENGTH"])
 

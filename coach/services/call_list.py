@@ -22,6 +22,7 @@ from coach.services import access, audit
 from coach.services.rule_index import rule_titles
 
 PER_PAGE = 50
+_NEWEST_FIRST = (Call.created_at.desc(), Call.id.desc())
 _EXPORT_BATCH = 1000
 # A scorecard's negotiated outcome (coach.scoring.negotiation.Outcome) as people say it.
 OUTCOMES = {
@@ -92,6 +93,16 @@ class CallFilters:
             "critical_only": self.critical_only,
         }
 
+    @property
+    def reads_activity(self) -> bool:
+        """Whether a filter reads the calls' scores, outcomes or breaches."""
+        return (
+            self.score_min is not None
+            or self.score_max is not None
+            or self.rule_id is not None
+            or self.critical_only
+        )
+
 
 @dataclass(frozen=True)
 class CallRow:
@@ -146,19 +157,39 @@ def list_calls(
     scope: Scope, filters: CallFilters, page: int = 1, per_page: int = PER_PAGE
 ) -> CallPage:
     """One page of the visible calls, newest first (a page past the end shows the last)."""
-    total = db.session.scalar(_filtered(select(func.count(Call.id)), scope, filters)) or 0
+    total = db.session.scalar(_counted(scope, filters)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    query = _rows(scope, filters).limit(per_page).offset((page - 1) * per_page)
+    chosen = _page_ids(scope, filters, per_page, (page - 1) * per_page)
+    query = (
+        select(Call, User.name, Activity)
+        .join(User, User.id == Call.owner_id)
+        .outerjoin(Activity, _activity_of_call())
+        .where(Call.id.in_(chosen))
+        .order_by(*_NEWEST_FIRST)
+    )
     rows = [CallRow(call, person, activity) for call, person, activity in db.session.execute(query)]
     return CallPage(rows, total, page, per_page)
+
+
+def _counted(scope: Scope, filters: CallFilters) -> Select[int]:
+    """How many calls pass ``filters``: without a score filter, from the calls alone (an
+    organisation's count then reads one index, not every call's activity too)."""
+    return _filtered(select(func.count(Call.id)), scope, filters, filters.reads_activity)
+
+
+def _page_ids(scope: Scope, filters: CallFilters, limit: int, offset: int) -> Select[int]:
+    """The ids of one page's calls, chosen before anything else is read of them: a late page
+    then skips over index entries rather than joined rows."""
+    query = _filtered(select(Call.id), scope, filters, filters.reads_activity)
+    return query.order_by(*_NEWEST_FIRST).limit(limit).offset(offset)
 
 
 def export_calls(viewer: User, scope: Scope, filters: CallFilters) -> Iterator[list[object]]:
     """Every filtered call as CSV values (in the order of :data:`CSV_HEADER`), read in
     batches as they are consumed: an export of any size holds one batch in memory. The
     export is audited at once, as it takes personal records out of Coach."""
-    count = db.session.scalar(_filtered(select(func.count(Call.id)), scope, filters)) or 0
+    count = db.session.scalar(_counted(scope, filters)) or 0
     audit.record(viewer, "calls.exported", "call_list", None, rows=count, **filters.audit_detail())
     query = _export_query(scope, filters)  # built now: the rows are read after the request
     db.session.commit()
@@ -178,7 +209,7 @@ def _export_query(scope: Scope, filters: CallFilters) -> Select[Any]:
         Activity.critical_findings,
         Activity.breaches,
     ).join(User, User.id == Call.owner_id)
-    query = _filtered(columns, scope, filters).order_by(Call.created_at.desc(), Call.id.desc())
+    query = _filtered(columns, scope, filters).order_by(*_NEWEST_FIRST)
     return query.execution_options(yield_per=_EXPORT_BATCH)
 
 
@@ -201,44 +232,43 @@ def _export_rows(query: Select[Any]) -> Iterator[list[object]]:
 
 def visible_people(scope: Scope) -> list[tuple[int, str]]:
     """(id, name) of the people whose calls are visible (the person filter's choices)."""
-    query = select(User.id, User.name).where(User.organisation_id == scope.organisation_id)
-    if scope.visible is not None:
-        query = query.where(User.id.in_(scope.visible))
+    query = select(User.id, User.name).where(
+        access.owned_by(User.organisation_id, User.id, scope.organisation_id, scope.visible)
+    )
     return [(row.id, row.name) for row in db.session.execute(query.order_by(User.name, User.id))]
 
 
 def broken_rules(scope: Scope) -> list[tuple[str, str]]:
     """(rule id, title) of every rule broken in a visible call, by id; the title is the rule
     pack's, or the id when no loaded pack has the rule any more."""
-    query = (
-        select(RuleBreach.rule_id)
-        .join(Activity, Activity.id == RuleBreach.activity_id)
-        .where(
-            RuleBreach.organisation_id == scope.organisation_id,
-            Activity.kind == ActivityKind.CALL,
+    broken = select(RuleBreach.rule_id).where(
+        access.owned_by(
+            RuleBreach.organisation_id, RuleBreach.person_id, scope.organisation_id, scope.visible
         )
-        .distinct()
-        .order_by(RuleBreach.rule_id)
     )
-    if scope.visible is not None:
-        query = query.where(RuleBreach.person_id.in_(scope.visible))
+    candidates = broken.distinct().subquery()  # read from an index, calls and runs alike
+    in_a_call = (
+        broken.join(Activity, Activity.id == RuleBreach.activity_id)
+        .where(RuleBreach.rule_id == candidates.c.rule_id, Activity.kind == ActivityKind.CALL)
+        .exists()
+    )  # stops at the rule's first breach in a call
+    query = select(candidates.c.rule_id).where(in_a_call).order_by(candidates.c.rule_id)
     titles = rule_titles()
     return [(rule_id, titles.get(rule_id, rule_id)) for rule_id in db.session.scalars(query)]
 
 
-def _rows(scope: Scope, filters: CallFilters) -> Select[tuple[Call, str, Activity]]:
-    query = select(Call, User.name, Activity).join(User, User.id == Call.owner_id)
-    return _filtered(query, scope, filters).order_by(Call.created_at.desc(), Call.id.desc())
-
-
-def _filtered(query: Select[Any], scope: Scope, filters: CallFilters) -> Select[Any]:
-    """``query`` over calls, joined to their activity and narrowed to what the viewer may
-    see and the filters ask for."""
-    query = query.select_from(Call).outerjoin(Activity, _activity_of_call())
-    query = query.where(Call.organisation_id == scope.organisation_id)
-    if scope.visible is not None:
-        query = query.where(Call.owner_id.in_(scope.visible))
-    return query.where(*_conditions(filters))
+def _filtered(
+    query: Select[Any], scope: Scope, filters: CallFilters, join_activity: bool = True
+) -> Select[Any]:
+    """``query`` over calls, joined to their activity (unless ``join_activity`` is False and
+    no filter needs it) and narrowed to what the viewer may see and the filters ask for."""
+    query = query.select_from(Call)
+    if join_activity or filters.reads_activity:
+        query = query.outerjoin(Activity, _activity_of_call())
+    visible = access.owned_by(
+        Call.organisation_id, Call.owner_id, scope.organisation_id, scope.visible
+    )
+    return query.where(visible, *_conditions(filters))
 
 
 def _activity_of_call() -> ColumnElement[bool]:

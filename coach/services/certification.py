@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from coach.catalog.kinds import CERTIFICATIONS, QUIZZES
@@ -234,6 +235,7 @@ def attempts_of(user: User) -> list[QuizAttempt]:
             select(QuizAttempt)
             .where(QuizAttempt.user_id == user.id)
             .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+            .options(defer(QuizAttempt.paper))  # tens of KB each; read only to grade one
         )
     )
     for attempt in found:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -76,12 +75,11 @@ def coach_overview(user: User) -> CoachOverview:
 
 
 def compliance_overview(user: User) -> ComplianceOverview:
-    people = accounts.list_users(user)
-    counts = Counter(role for person in people if person.active for role in person.roles)
+    active_people, by_role = accounts.active_people_by_role(user)
     top = compliance_reports.top_rules(user, TOP_RULES_DAYS)
     return ComplianceOverview(
-        people_by_role={role: counts.get(role, 0) for role in Role},
-        active_people=sum(1 for person in people if person.active),
+        people_by_role=by_role,
+        active_people=active_people,
         certification=certification_reports.program_summaries(user),
         top_rules=top.rules[:3],
         calls_scored=top.calls_scored,
@@ -90,8 +88,8 @@ def compliance_overview(user: User) -> ComplianceOverview:
 
 def admin_overview(user: User, recent_limit: int = 10) -> AdminOverview:
     return AdminOverview(
-        users=len(accounts.list_users(user)),
-        teams=len(teams.list_teams(user)),
+        users=accounts.count_users(user),
+        teams=teams.count_teams(user),
         recent=recent_audit(user, recent_limit),
     )
 

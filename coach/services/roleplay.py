@@ -17,7 +17,7 @@ from typing import Any, get_args
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from coach.catalog.kinds import SCENARIOS
@@ -160,6 +160,8 @@ def runs_of(viewer: User, subject: User) -> list[ScenarioRun]:
     if not access.may_view_user_records(viewer, subject):
         return []
     query = select(ScenarioRun).where(ScenarioRun.owner_id == subject.id)
+    # A list of runs names them; each debrief's scorecard (kilobytes) is read when opened.
+    query = query.options(defer(ScenarioRun.scorecard))
     return list(db.session.scalars(query.order_by(ScenarioRun.id.desc())))
 
 

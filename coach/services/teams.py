@@ -23,6 +23,11 @@ def list_teams(actor: User) -> list[Team]:
     )
 
 
+def count_teams(actor: User) -> int:
+    query = select(func.count(Team.id)).where(Team.organisation_id == actor.organisation_id)
+    return db.session.scalar(query) or 0
+
+
 def teams_led_by(coach: User) -> list[Team]:
     return list(
         db.session.scalars(

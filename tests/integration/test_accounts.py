@@ -13,6 +13,7 @@ from coach.models import AuditEntry, Role, User
 from coach.services import accounts, demo, teams
 from coach.services.accounts import DuplicateEmail
 from coach.services.passwords import WeakPassword
+from tests import records
 
 
 def _user(login) -> User:
@@ -156,3 +157,31 @@ def test_demo_seed_is_idempotent_and_credentials_are_private(app: Flask, tmp_pat
         for line in lines:
             role, email, password = line.split()
             assert accounts.authenticate(email, password).has_role(Role(role))
+
+
+def test_dashboard_counts_match_the_accounts_they_count(app: Flask, people) -> None:
+    """The dashboards' counts are SQL aggregates: an inactive account, a person with two
+    roles and another organisation's people must count as the account list says."""
+    with app.app_context():
+        admin = _user(people["admin"])
+        accounts.update_user(
+            admin, people["sam"].user_id, name="Sam", roles=[Role.TRAINEE], active=False
+        )
+        accounts.update_user(
+            admin,
+            people["coach"].user_id,
+            name="Coach",
+            roles=[Role.COACH, Role.TRAINEE],
+            active=True,
+        )
+        records.other_organisation_trainee()
+        listed = accounts.list_users(admin)
+        active = [person for person in listed if person.active]
+
+        people_count, by_role = accounts.active_people_by_role(admin)
+
+        assert accounts.count_users(admin) == len(listed) == len(people)
+        assert people_count == len(active) == len(people) - 1
+        assert by_role == {role: sum(role in p.roles for p in active) for role in Role}
+        assert by_role[Role.TRAINEE] == 3  # priya, jordan and the coach; sam is inactive
+        assert teams.count_teams(admin) == len(teams.list_teams(admin))

@@ -19,6 +19,7 @@ from sqlalchemy import event, select
 from coach.extensions import db
 from coach.models import Activity, ActivityKind, AuditEntry, Call, RuleBreach, User
 from tests import records
+from tests.helpers import sign_in
 
 MINI_MIRANDA = "US-FDCPA-1692e11-MINI-MIRANDA"
 CALLER_IDENTITY = "US-FDCPA-1692d6-CALLER-IDENTITY"
@@ -145,6 +146,46 @@ def test_compliance_officer_sees_every_call_of_the_organisation(
     sign_in_as("compliance")
     page = client.get("/calls/").get_data(as_text=True)
     assert len(_titles(page)) == 5 and "Outsider call" not in page
+
+
+def test_rule_filter_offers_no_rule_broken_only_in_role_play(
+    app: Flask, people, team_calls
+) -> None:
+    """The choices come from breaches in calls; a rule only a role-play run broke would
+    filter the list to nothing, whoever looks."""
+    role_play_only = "US-FDCPA-1692cc-CEASE-COMMUNICATION"
+    with app.app_context():
+        priya = db.session.get(User, people["priya"].user_id)
+        assert priya is not None
+        run = Activity(
+            organisation_id=priya.organisation_id,
+            person_id=priya.id,
+            kind=ActivityKind.ROLEPLAY,
+            source_id=team_calls["priya_bad"],  # a run's id may equal a call's
+            title="Cease request run",
+            at=datetime(2026, 3, 5, tzinfo=UTC),
+            score=30,
+            breaches=1,
+        )
+        run.rule_breaches = [
+            RuleBreach(
+                organisation_id=priya.organisation_id,
+                person_id=priya.id,
+                rule_id=role_play_only,
+                severity="critical",
+                status="violation",
+                turn=2,
+                at=run.at,
+            )
+        ]
+        db.session.add(run)
+        db.session.commit()
+    for viewer in ("priya", "coach", "compliance"):
+        client = app.test_client()
+        sign_in(client, people[viewer])
+        page = client.get("/calls/").get_data(as_text=True)
+        assert MINI_MIRANDA in page, viewer
+        assert role_play_only not in page, viewer
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ every refusal with a clear message that changes nothing."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -12,6 +13,7 @@ from markupsafe import escape
 
 from coach.extensions import db
 from coach.models import AttemptStatus, QuizAttempt
+from coach.models._columns import utcnow
 from coach.quizzes.assembly import Paper, PaperItem
 from coach.services import certification
 from tests import records
@@ -210,6 +212,30 @@ def test_the_coach_sees_a_trainees_certificate_and_attempt_on_their_page(
     page = client.get(f"/people/{people['priya'].user_id}").get_data(as_text=True)
     section = page[page.index('id="person-certification"') :]
     assert "valid" in section and "passed" in section and "/verify/" in section
+
+
+def test_the_persons_page_closes_an_attempt_whose_time_ran_out_and_lists_ended_runs(
+    app: Flask, client: FlaskClient, people, sign_in_as
+) -> None:
+    """The page reads attempts and runs without their papers and debriefs; an attempt past
+    its deadline is still submitted and marked when listed, from its paper."""
+    with app.app_context():
+        attempt_id = records.quiz_attempt(people["priya"].user_id)
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        assert attempt is not None
+        attempt.deadline_at = utcnow() - timedelta(minutes=5)
+        db.session.commit()
+        records.scenario_run(people["priya"].user_id, ended=True)
+    sign_in_as("coach")
+    page = client.get(f"/people/{people['priya'].user_id}").get_data(as_text=True)
+    certification_section = page[page.index('id="person-certification"') :]
+    assert f"/certification/attempts/{attempt_id}" in certification_section
+    assert "0%, not passed" in certification_section  # marked from the paper: nothing answered
+    runs = page[page.index('id="person-runs"') : page.index('id="person-certification"')]
+    assert "breach" in runs and "objective missed" in runs
+    with app.app_context():
+        closed = db.session.get(QuizAttempt, attempt_id)
+        assert closed is not None and closed.status is AttemptStatus.SUBMITTED
 
 
 def test_a_coach_assigned_a_program_sees_it_due_on_the_certification_page(
