@@ -54,7 +54,7 @@ def _statistics(question: str, pairs: list[tuple[float, float]]) -> ItemStatisti
         len(pairs),
         difficulty,
         discrimination,
-        _flags(len(pairs), difficulty, discrimination),
+        flags_for(len(pairs), difficulty, discrimination),
     )
 
 
@@ -71,7 +71,9 @@ def _correlation(pairs: list[tuple[float, float]]) -> float | None:
     return cov / math.sqrt(var_x * var_y)
 
 
-def _flags(answers: int, difficulty: float, discrimination: float | None) -> tuple[str, ...]:
+def flags_for(answers: int, difficulty: float, discrimination: float | None) -> tuple[str, ...]:
+    """What an officer should look at in a question with these figures (none below
+    ``MIN_ANSWERS``: too few answers to judge)."""
     if answers < MIN_ANSWERS:
         return ()
     flags = []

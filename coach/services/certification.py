@@ -79,7 +79,8 @@ def banks(organisation_id: int | None = None) -> list[QuestionBank]:
     return question_edits.effective_banks(organisation_id, shipped)
 
 
-def _program_sha256(program_id: str) -> str:
+def program_sha256(program_id: str) -> str:
+    """The loaded program's content hash: what attempts drawn from this definition carry."""
     return current_app.extensions["coach.catalog"].pins(CERTIFICATIONS, [program_id])[0]["sha256"]
 
 
@@ -203,7 +204,7 @@ def start_attempt(user: User, program_id: str, now: datetime | None = None) -> Q
         user_id=user.id,
         program_id=chosen.id,
         program_version=chosen.version,
-        program_sha256=_program_sha256(chosen.id),
+        program_sha256=program_sha256(chosen.id),
         seed=seed,
         paper=paper.as_json(),
         pass_mark=chosen.pass_mark,

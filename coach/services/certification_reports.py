@@ -24,9 +24,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from coach.errors import Conflict
@@ -284,24 +283,15 @@ def _team_names(officer: User) -> dict[int, tuple[str, ...]]:
     return {user_id: tuple(found) for user_id, found in names.items()}
 
 
-_ATTEMPT_COLUMNS = (
-    QuizAttempt.id,
-    QuizAttempt.user_id,
-    QuizAttempt.program_id,
-    QuizAttempt.status,
-    QuizAttempt.submitted_at,
-    QuizAttempt.started_at,
-    QuizAttempt.score,
-    QuizAttempt.passed,
-)
-
-
 @dataclass
 class _Records:
-    """One person's records of one program, as loaded."""
+    """One person's records of one program, as loaded: attempts summed up by the database."""
 
     open_assignments: list[CertificationAssignment] = field(default_factory=list)
-    attempts: list[Row[Any]] = field(default_factory=list)  # _ATTEMPT_COLUMNS
+    in_progress: bool = False
+    submitted: int = 0
+    latest_score: float | None = None  # of the latest submitted attempt
+    latest_passed: bool | None = None
     certificates: list[Certificate] = field(default_factory=list)
 
 
@@ -322,15 +312,7 @@ def _people_rows(
         )
     ):
         grouped[(assignment.user_id, assignment.program_id)].open_assignments.append(assignment)
-    # Plain rows of only what a person's status needs, not entities (thousands per
-    # organisation); ix_quiz_attempts_report holds these columns, so SQLite never reads the
-    # frozen papers stored before them in each row.
-    for attempt in db.session.execute(
-        select(*_ATTEMPT_COLUMNS).where(
-            QuizAttempt.organisation_id == org, QuizAttempt.program_id.in_(ids)
-        )
-    ):
-        grouped[(attempt.user_id, attempt.program_id)].attempts.append(attempt)
+    _add_attempts(org, ids, grouped)
     for certificate in db.session.scalars(
         select(Certificate).where(
             Certificate.organisation_id == org, Certificate.program_id.in_(ids)
@@ -352,6 +334,53 @@ def _people_rows(
     return sorted(rows, key=lambda r: (order[r.program_id], r.name.lower(), r.user_id))
 
 
+def _add_attempts(org: int, ids: list[str], grouped: dict[tuple[int, str], _Records]) -> None:
+    """Each person's attempts of each program counted, and their latest submitted one, by the
+    database: thousands of rows per organisation. ix_quiz_attempts_report holds the columns
+    read, so SQLite never reads the frozen papers stored before them in each row."""
+    of_programs = (QuizAttempt.organisation_id == org, QuizAttempt.program_id.in_(ids))
+    submitted = QuizAttempt.status == AttemptStatus.SUBMITTED
+    for row in db.session.execute(
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.program_id,
+            func.sum(case((submitted, 1), else_=0)).label("submitted"),
+            func.max(case((QuizAttempt.status == AttemptStatus.IN_PROGRESS, 1), else_=0)).label(
+                "in_progress"
+            ),
+        )
+        .where(*of_programs)
+        .group_by(QuizAttempt.user_id, QuizAttempt.program_id)
+    ):
+        found = grouped[(row.user_id, row.program_id)]
+        found.submitted, found.in_progress = row.submitted, bool(row.in_progress)
+    newest_first = func.row_number().over(
+        partition_by=(QuizAttempt.user_id, QuizAttempt.program_id),
+        order_by=(
+            func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at).desc(),
+            QuizAttempt.id.desc(),
+        ),
+    )
+    ranked = (
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.program_id,
+            QuizAttempt.score,
+            QuizAttempt.passed,
+            newest_first.label("rank"),
+        )
+        .where(*of_programs, submitted)
+        .subquery()
+    )
+    for row in db.session.execute(
+        select(ranked.c.user_id, ranked.c.program_id, ranked.c.score, ranked.c.passed).where(
+            ranked.c.rank == 1
+        )
+    ):
+        found = grouped[(row.user_id, row.program_id)]
+        found.latest_score, found.latest_passed = row.score, row.passed
+
+
 def _status(
     user: User,
     title: str,
@@ -362,11 +391,7 @@ def _status(
 ) -> PersonStatus:
     held = _best_certificate(found.certificates, now)
     valid = held is not None and status_of(held, now) == CertificateStatus.VALID
-    in_progress = any(a.status == AttemptStatus.IN_PROGRESS for a in found.attempts)
-    submitted = sorted(
-        (a for a in found.attempts if a.status == AttemptStatus.SUBMITTED),
-        key=lambda a: (as_utc(a.submitted_at or a.started_at), a.id),
-    )
+    in_progress = found.in_progress
     due_on = min((a.due_on for a in found.open_assignments), default=None)
     expires = as_utc(held.expires_at) if held is not None else None
     return PersonStatus(
@@ -381,12 +406,12 @@ def _status(
         overdue=due_on is not None and due_on < now.date(),
         in_progress=in_progress,
         passed=valid,
-        failed=not valid and not in_progress and bool(submitted) and not submitted[-1].passed,
+        failed=not valid and not in_progress and bool(found.submitted) and not found.latest_passed,
         expiring=valid and expires is not None and expires <= now + EXPIRING_WITHIN,
         certificate_status=status_of(held, now).value if held is not None else "",
         certificate_expires=expires,
-        attempts=len(submitted),
-        latest_score=submitted[-1].score if submitted else None,
+        attempts=found.submitted,
+        latest_score=found.latest_score,
     )
 
 

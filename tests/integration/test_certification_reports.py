@@ -245,6 +245,20 @@ def test_report_counts_each_status_as_defined(app: Flask, people: dict[str, Logi
         assert len(narrowed.people) == 3
 
 
+def test_the_latest_submitted_attempt_gives_the_score_and_decides_failed(
+    app: Flask, people: dict[str, Login]
+) -> None:
+    with app.app_context():
+        priya, sam = (people[k].user_id for k in ("priya", "sam"))
+        records.graded_attempt(priya, {"q1": 1.0, "q2": 1.0}, passed=True, days_ago=5)
+        records.graded_attempt(priya, {"q1": 0.0, "q2": 1.0}, days_ago=2)
+        records.graded_attempt(sam, {"q1": 0.0, "q2": 0.0}, days_ago=5)
+        records.graded_attempt(sam, {"q1": 1.0, "q2": 1.0}, passed=True, days_ago=2)
+        found = certification_reports.report(user(people, "compliance"), UK).people
+        rows = {row.user_id: (row.attempts, row.latest_score, row.failed) for row in found}
+        assert rows == {priya: (2, 50.0, True), sam: (2, 100.0, False)}
+
+
 def test_an_attempt_whose_time_ran_out_is_graded_before_it_is_counted(
     app: Flask, people: dict[str, Login]
 ) -> None:
@@ -328,7 +342,7 @@ def test_item_analysis_counts_unanswered_items_as_wrong_and_lists_weak_questions
                 [{k: v or 0.0 for k, v in credits.items()} for credits in papers]
             )
         }
-        assert {row.question_id: row.statistics for row in analysis.items} == expected
+        assert_statistics(analysis, expected)
         odd = expected["q-odd"]
         assert odd.answers == 6 and odd.difficulty == pytest.approx(4 / 6)
         assert odd.discrimination is not None and odd.discrimination < 0
@@ -337,6 +351,46 @@ def test_item_analysis_counts_unanswered_items_as_wrong_and_lists_weak_questions
         assert order[:2] == ["q-odd", "q-easy"] and set(order[2:]) == {"q-good", "q-peer"}
         assert [row.weak for row in analysis.items] == [True, True, False, False]
         assert all(row.prompt == f"New {row.question_id}" for row in analysis.items)
+
+
+def test_item_analysis_of_sittings_of_the_program_as_it_is_reads_their_papers_figures(
+    app: Flask, people: dict[str, Login]
+) -> None:
+    """Attempts of the current program are sized without reading their papers: one answered
+    in full, one in half (the rest unanswered), one not at all."""
+    with app.app_context():
+        for key, share in (("priya", 1.0), ("sam", 0.5), ("jordan", 0.0)):
+            owner = user(people, key)
+            attempt = certification.start_attempt(owner, UK)
+            items = certification.paper_of(attempt).items
+            answers = {i.number: list(i.question.key()) for i in items[: int(len(items) * share)]}
+            certification.submit(owner, attempt.id, answers)
+        analysis = question_statistics.item_analysis(user(people, "compliance"), UK)
+        sittings = db.session.scalars(
+            select(QuizAttempt).order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+        ).all()
+        credits = [
+            {item["question"]["id"]: 0.0 for item in attempt.paper["items"]}
+            | {answer.question_id: answer.credit or 0.0 for answer in attempt.answers}
+            for attempt in sittings
+        ]
+        assert analysis.attempts == 3
+        assert_statistics(analysis, {s.question: s for s in item_statistics(credits)})
+        assert {row.question_id for row in analysis.items if row.statistics.answers == 3}
+
+
+def assert_statistics(analysis: question_statistics.ItemAnalysis, expected: dict) -> None:
+    """The analysis has ``expected``'s figures, equal up to the rounding of sums."""
+    found = {row.question_id: row.statistics for row in analysis.items}
+    assert found.keys() == expected.keys()
+    for question, stats in found.items():
+        want = expected[question]
+        assert (stats.answers, stats.flags) == (want.answers, want.flags)
+        assert stats.difficulty == pytest.approx(want.difficulty)
+        if want.discrimination is None:
+            assert stats.discrimination is None
+        else:
+            assert stats.discrimination == pytest.approx(want.discrimination)
 
 
 def test_item_analysis_of_an_unknown_program_is_not_found(
