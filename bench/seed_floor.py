@@ -7,8 +7,8 @@ transcript version and a real scorecard from ``tests/data/scorecard_contract`` w
 dimension scores varied), a third ended role-play runs (their debrief is a scorecard too) and
 the rest submitted quiz attempts on a real paper, with a certificate for each person's latest
 pass per program. Every piece carries the rows ``coach.services.progress`` writes with it
-(activity, skill observations, rule breaches), computed by the same pure functions, and each
-trainee's skill profile is rebuilt by ``progress.refresh_profile``.
+(activity, skill observations, rule breaches, flagged moments), computed by the same pure
+functions, and each trainee's skill profile is rebuilt by ``progress.refresh_profile``.
 
 Rows go in with bulk ``INSERT``s (ids read back in order), so 60,000 activities take about a
 minute rather than the hours one ``record_*`` call per piece would; the services themselves are
@@ -23,7 +23,7 @@ import json
 import random
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from coach.models import (
     CallStatus,
     Certificate,
     CertificationAssignment,
+    FlaggedMoment,
     Organisation,
     QuizAttempt,
     Role,
@@ -58,6 +59,7 @@ from coach.models import (
     UserRole,
 )
 from coach.models._columns import utcnow
+from coach.progress.moments import Moment, call_moments, run_moments
 from coach.progress.observations import Observation, from_quiz_attempt, from_scorecard
 from coach.progress.scorecard_overrides import overridden_card
 from coach.quizzes.assembly import assemble
@@ -107,6 +109,7 @@ class _Card:
     data: dict[str, Any]
     skills: dict[str, float]
     breaches: list[dict[str, Any]]
+    moments: list[Moment]  # the flagged moments of a call scored with it
 
 
 def seed_floor(size: FloorSize = FloorSize(), *, name: str = "Floor", seed: int = 14) -> Floor:
@@ -383,7 +386,7 @@ class _Writer:
             observed = self._observed(card, "call", None)
             activity = self._activity(ActivityKind.CALL, call_id, row["owner_id"], row["title"], at)
             activity |= {"score": card.data["total"], "outcome": card.data.get("outcome")}
-            pieces.append((activity, observed, card.breaches))
+            pieces.append((activity, observed, card.breaches, card.moments))
         self._write_progress(pieces)
 
     def _flush_runs(self) -> None:
@@ -411,7 +414,8 @@ class _Writer:
             observed = self._observed(card, "roleplay", focus)
             activity = self._activity(ActivityKind.ROLEPLAY, run_id, row["owner_id"], title, at)
             activity |= {"score": row["total"], "outcome": row["ending_kind"]}
-            pieces.append((activity, observed, card.breaches))
+            moments = run_moments(card.data, row["ending_kind"], row["turn"])
+            pieces.append((activity, observed, card.breaches, moments))
         _insert(RunTurn, turns)
         self._write_progress(pieces)
 
@@ -445,7 +449,7 @@ class _Writer:
             title = self.programs[jurisdiction].title
             activity = self._activity(ActivityKind.QUIZ, attempt_id, row["user_id"], title, at)
             activity |= {"score": row["score"], "outcome": "passed" if row["passed"] else "failed"}
-            pieces.append((activity, observed, []))
+            pieces.append((activity, observed, [], []))
             key = (row["user_id"], row["program_id"])
             if row["passed"] and (key not in passes or passes[key][1]["submitted_at"] < at):
                 passes[key] = (attempt_id, row)
@@ -508,17 +512,22 @@ class _Writer:
 
     def _write_progress(
         self,
-        pieces: Sequence[tuple[dict[str, Any], Sequence[Observation], Sequence[dict[str, Any]]]],
+        pieces: Sequence[
+            tuple[dict[str, Any], Sequence[Observation], Sequence[dict[str, Any]], Sequence[Moment]]
+        ],
     ) -> None:
-        """Activities with their observations and breaches, as ``progress`` writes them."""
-        for activity, _, breaches in pieces:
+        """Activities with their observations, breaches and flagged moments, as ``progress``
+        writes them."""
+        for activity, _, breaches, _ in pieces:
             activity["breaches"] = len(breaches)
             activity["critical_findings"] = sum(
                 1 for f in breaches if f.get("severity") == "critical"
             )
-        activity_ids = _insert_returning(Activity, [a for a, _, _ in pieces])
-        observations, rule_breaches = [], []
-        for activity_id, (activity, observed, breaches) in zip(activity_ids, pieces, strict=True):
+        activity_ids = _insert_returning(Activity, [a for a, _, _, _ in pieces])
+        observations, rule_breaches, flagged = [], [], []
+        for activity_id, (activity, observed, breaches, moments) in zip(
+            activity_ids, pieces, strict=True
+        ):
             person = activity["person_id"]
             observations += [
                 {
@@ -545,8 +554,10 @@ class _Writer:
                 }
                 for f in breaches
             ]
+            flagged += [{"activity_id": activity_id, **asdict(m)} for m in moments]
         _insert(SkillObservationRow, observations)
         _insert(RuleBreach, rule_breaches)
+        _insert(FlaggedMoment, flagged)
 
 
 @dataclass(frozen=True)
@@ -581,7 +592,8 @@ def _cards(names: Sequence[str], rng: random.Random) -> list[_Card]:
                 for finding in data["findings"]:
                     finding["rule_id"] = _similar_rule(finding, rules, rng)
             breaches = [f for f in data["findings"] if f["status"] in progress.BREACH_STATUSES]
-            cards.append(_Card(data, dict(effective.skills), breaches))
+            moments = call_moments(data)
+            cards.append(_Card(data, dict(effective.skills), breaches, moments))
     return cards
 
 

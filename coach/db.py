@@ -25,7 +25,8 @@ class Base(DeclarativeBase):
 
 
 def install_sqlite_pragmas(engine: Engine) -> None:
-    """Turn on foreign keys, WAL and a busy timeout on every new SQLite connection."""
+    """Turn on foreign keys, WAL, a busy timeout and a larger page cache on every new SQLite
+    connection."""
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
 
@@ -35,4 +36,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # 64 MiB of page cache (the default is 2 MiB): a floor's reports read tens of MB of
+    # index pages per request, about a fifth cheaper when they stay cached.
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()

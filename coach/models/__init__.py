@@ -19,6 +19,7 @@ from coach.models.certification import (
 )
 from coach.models.coaching import (
     CallReview,
+    FlaggedMoment,
     LineComment,
     PracticeAssignment,
     PracticeKind,
@@ -58,6 +59,7 @@ __all__ = [
     "CallStatus",
     "Certificate",
     "CertificationAssignment",
+    "FlaggedMoment",
     "Job",
     "JobKind",
     "JobStatus",

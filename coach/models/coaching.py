@@ -51,6 +51,24 @@ class CallReview(Base):
     reviewer: Mapped[User | None] = relationship()
 
 
+class FlaggedMoment(Base):
+    """A moment of a scored call or ended role-play worth a coach's listen (a long monologue,
+    an escalation), found in its scorecard when the activity is recorded: the review queue
+    then reads these rows, not every scorecard of the team. Broken rules are read from
+    ``rule_breaches`` instead. Replaced with the activity's other evidence on a re-score."""
+
+    __tablename__ = "flagged_moments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    rule: Mapped[str] = mapped_column(String(32))  # what flagged it, in words
+    reason: Mapped[str] = mapped_column(String(200))
+    severity: Mapped[str] = mapped_column(String(16))  # critical, major or minor
+    turn: Mapped[int | None] = mapped_column(Integer)  # the transcript line, from 0
+
+
 class LineComment(Base):
     """A comment on one line (turn) of a transcript version of a call."""
 

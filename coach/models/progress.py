@@ -31,6 +31,7 @@ from coach.db import Base
 from coach.models._columns import string_enum, utcnow
 
 if TYPE_CHECKING:
+    from coach.models.coaching import FlaggedMoment
     from coach.models.user import User
 
 
@@ -44,13 +45,23 @@ class Activity(Base):
     """One scored piece of practice: what a list, a dashboard or a report shows of it.
 
     There is one row per source record (``kind``, ``source_id``): re-scoring a call or a
-    coach's override updates the row and replaces its observations and breaches.
+    coach's override updates the row and replaces its observations, breaches and flagged
+    moments (``FlaggedMoment``: what the review queue shows besides the breaches).
     """
 
     __tablename__ = "activities"
     __table_args__ = (
         UniqueConstraint("kind", "source_id"),
         Index("ix_activities_organisation_at", "organisation_id", "at"),
+        # The compliance reports' weekly counts and the admin's review queue (0018).
+        Index(
+            "ix_activities_organisation_kind_at",
+            "organisation_id",
+            "kind",
+            "at",
+            "person_id",
+            "breaches",
+        ),
         Index("ix_activities_person_at", "person_id", "at"),
     )
 
@@ -79,6 +90,9 @@ class Activity(Base):
     rule_breaches: Mapped[list[RuleBreach]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
+    flagged_moments: Mapped[list[FlaggedMoment]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class SkillObservationRow(Base):
@@ -104,7 +118,14 @@ class RuleBreach(Base):
 
     __tablename__ = "rule_breaches"
     __table_args__ = (
-        Index("ix_rule_breaches_organisation_at", "organisation_id", "at"),
+        # The compliance reports' windows read the rule and the activity from the index.
+        Index(
+            "ix_rule_breaches_organisation_at_rule",
+            "organisation_id",
+            "at",
+            "rule_id",
+            "activity_id",
+        ),
         Index("ix_rule_breaches_organisation_rule", "organisation_id", "rule_id"),
         Index("ix_rule_breaches_person_at", "person_id", "at"),
         Index("ix_rule_breaches_person_rule", "person_id", "rule_id"),

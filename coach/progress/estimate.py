@@ -69,7 +69,12 @@ def mean_of(observations: Iterable[Observation], skill: str, now: datetime) -> f
     """``estimate(...).mean`` when the evidence is enough, else ``None``: what a trend needs,
     without the interval (two incomplete-beta inversions, most of an estimate's cost; a
     trainee's dashboard wants about a hundred means per request)."""
-    evidence, successes = _sums(_used(observations, skill, now), now)
+    return mean_from_evidence(*_sums(_used(observations, skill, now), now))
+
+
+def mean_from_evidence(evidence: float, successes: float) -> float | None:
+    """The posterior mean for decayed ``evidence`` and ``successes`` (e.g. a cached profile's
+    sums), or ``None`` when the evidence is not enough."""
     if not _enough(evidence):
         return None
     a, b = _shape(evidence, successes)

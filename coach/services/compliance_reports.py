@@ -1,14 +1,15 @@
 """Which rules the organisation's practice calls break: by week, the most broken, by team,
 and the calls behind each rule.
 
-Every figure is one GROUP BY over the activity and breach rows written with each scorecard
-(``coach.services.progress``), scoped to the officer's organisation, and counts practice
-calls only (role-play breaches are the scenario's design, not the floor's habits). Weeks
-start on Monday, in UTC.
+Every figure is counted by GROUP BY over the activity and breach rows written with each
+scorecard (``coach.services.progress``), scoped to the officer's organisation, and counts
+practice calls only (role-play breaches are the scenario's design, not the floor's
+habits). Weeks start on Monday, in UTC.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -98,6 +99,18 @@ def _calls_since(officer: User, since: datetime) -> tuple[ColumnElement[bool], .
     )
 
 
+def _call_breaches_since(officer: User, since: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The organisation's breaches in practice calls from ``since`` on, for a query joined to
+    their activity. A breach is written with its activity's organisation and time
+    (``coach.services.progress``), so the window is read from the breach's own index and
+    each activity only by its key, for its kind."""
+    return (
+        RuleBreach.organisation_id == officer.organisation_id,
+        RuleBreach.at >= since,
+        Activity.kind == ActivityKind.CALL,
+    )
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
@@ -111,7 +124,7 @@ def breaches_by_week(
     query = (
         select(week, RuleBreach.rule_id, func.count(RuleBreach.id))
         .join(Activity, Activity.id == RuleBreach.activity_id)
-        .where(*_calls_since(officer, _midnight(first_week(weeks, now))))
+        .where(*_call_breaches_since(officer, _midnight(first_week(weeks, now))))
         .group_by(week, RuleBreach.rule_id)
         .order_by(week, RuleBreach.rule_id)
     )
@@ -144,7 +157,7 @@ def top_rules(officer: User, days: int, now: datetime | None = None) -> TopRules
             func.count(func.distinct(RuleBreach.activity_id)),
         )
         .join(Activity, Activity.id == RuleBreach.activity_id)
-        .where(*_calls_since(officer, since))
+        .where(*_call_breaches_since(officer, since))
         .group_by(RuleBreach.rule_id)
         .order_by(func.count(RuleBreach.id).desc(), RuleBreach.rule_id)
     )
@@ -165,30 +178,49 @@ def top_rules(officer: User, days: int, now: datetime | None = None) -> TopRules
 
 
 def team_trend(officer: User, weeks: int = WEEKS, now: datetime | None = None) -> list[TeamWeek]:
-    """Calls and breaches per team and week (a person in two teams counts in both)."""
+    """Calls and breaches per team and week (a person in two teams counts in both).
+
+    SQL totals each person's weeks and the teams add them up here: joining the calls to the
+    memberships in SQL made PostgreSQL, without statistics on fresh rows, probe every team
+    for every call."""
     access.require_compliance(officer, "see rule breaches")
+    per_person = _person_weeks(officer, _midnight(first_week(weeks, now)))
+    members = (
+        select(Team.id, Team.name, TeamMember.user_id)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(Team.organisation_id == officer.organisation_id)
+        .order_by(Team.name, Team.id)
+    )
+    cells: dict[tuple[int, str], dict[date, tuple[int, int]]] = {}
+    for team_id, name, person in db.session.execute(members):
+        team = cells.setdefault((team_id, name), {})
+        for week, calls, breaches in per_person.get(person, ()):
+            before = team.get(week, (0, 0))
+            team[week] = (before[0] + calls, before[1] + breaches)
+    return [
+        TeamWeek(team_id, name, week, calls, breaches)
+        for (team_id, name), team in cells.items()
+        for week, (calls, breaches) in sorted(team.items())
+    ]
+
+
+def _person_weeks(officer: User, since: datetime) -> dict[int, list[tuple[date, int, int]]]:
+    """Each person's practice calls and breaches per week from ``since`` on."""
     week = _week(Activity.at).label("week")
     query = (
         select(
-            Team.id,
-            Team.name,
+            Activity.person_id,
             week,
             func.count(Activity.id),
             func.coalesce(func.sum(Activity.breaches), 0),
         )
-        .join(TeamMember, TeamMember.user_id == Activity.person_id)
-        .join(Team, Team.id == TeamMember.team_id)
-        .where(
-            Team.organisation_id == officer.organisation_id,
-            *_calls_since(officer, _midnight(first_week(weeks, now))),
-        )
-        .group_by(Team.id, Team.name, week)
-        .order_by(Team.name, Team.id, week)
+        .where(*_calls_since(officer, since))
+        .group_by(Activity.person_id, week)
     )
-    return [
-        TeamWeek(team_id, name, _as_date(w), calls, int(breaches))
-        for team_id, name, w, calls, breaches in db.session.execute(query)
-    ]
+    found: dict[int, list[tuple[date, int, int]]] = defaultdict(list)
+    for person, w, calls, breaches in db.session.execute(query):
+        found[person].append((_as_date(w), calls, int(breaches)))
+    return found
 
 
 def rule_calls(officer: User, rule_id: str, limit: int | None = DRILL_LIMIT) -> list[BreachedCall]:

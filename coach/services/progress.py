@@ -21,6 +21,7 @@ from coach.models import (
     ActivityKind,
     Call,
     CallScore,
+    FlaggedMoment,
     QuizAttempt,
     RuleBreach,
     ScenarioRun,
@@ -34,9 +35,11 @@ from coach.progress.estimate import (
     decay,
     estimate_all,
     from_evidence,
+    mean_from_evidence,
     mean_of,
     trend,
 )
+from coach.progress.moments import Moment, call_moments, run_moments
 from coach.progress.observations import Observation, from_quiz_attempt, from_scorecard
 from coach.progress.scorecard_overrides import overridden_card
 from coach.progress.targets import SkillTargets
@@ -92,6 +95,7 @@ def record_call_score(
         source_id=f"call:{call.id}",
         at=activity.at,
     )
+    activity.flagged_moments = _flagged(call_moments(score.data))
     _replace_evidence(activity, observed, score.data.get("findings", []))
     return activity
 
@@ -114,6 +118,7 @@ def record_run(run: ScenarioRun, played: Scenario | None, title: str) -> Activit
         at=activity.at,
         focus=set(played.skills) if played is not None else None,
     )
+    activity.flagged_moments = _flagged(run_moments(run.scorecard, run.ending_kind, run.turn))
     _replace_evidence(activity, observed, run.scorecard.get("findings", []))
     return activity
 
@@ -148,6 +153,13 @@ def _activity(kind: ActivityKind, source_id: int, organisation_id: int, person_i
         )
         db.session.add(found)
     return found
+
+
+def _flagged(moments: Iterable[Moment]) -> list[FlaggedMoment]:
+    return [
+        FlaggedMoment(rule=m.rule, reason=m.reason, severity=m.severity, turn=m.turn)
+        for m in moments
+    ]
 
 
 def _replace_evidence(
@@ -310,6 +322,32 @@ def profiles(
         result[row.person_id][row.skill] = from_evidence(
             row.skill, row.evidence * factor, row.successes * factor, as_utc(row.last_seen)
         )
+    return result
+
+
+def profile_means(
+    person_ids: Collection[int], now: datetime | None = None
+) -> dict[int, dict[str, float | None]]:
+    """Every listed person's current mean per observed skill from the cached sums, in one
+    query; None where the evidence is not enough yet. What a heat map of many people shows:
+    :func:`profiles` also works out each credible interval (two incomplete-beta inversions
+    per skill, nearly all of its time), which a cell never shows."""
+    now = now or utcnow()
+    result: dict[int, dict[str, float | None]] = {person: {} for person in person_ids}
+    if not person_ids:
+        return result
+    rows = db.session.execute(
+        select(
+            SkillProfile.person_id,
+            SkillProfile.skill,
+            SkillProfile.evidence,
+            SkillProfile.successes,
+            SkillProfile.as_of,
+        ).where(SkillProfile.person_id.in_(list(person_ids)))
+    )
+    for person_id, skill, evidence, successes, as_of in rows:
+        factor = decay(now - as_utc(as_of))
+        result[person_id][skill] = mean_from_evidence(evidence * factor, successes * factor)
     return result
 
 

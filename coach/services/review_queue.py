@@ -5,19 +5,36 @@ A moment is flagged for a critical finding, a missed required disclosure, a long
 (an agent turn over ``LONG_MONOLOGUE_S``) or an escalation (the debtor grew more agitated
 over the call, or a role-play ended in escalation). Items are sorted by severity, then
 newest first, and each carries the transcript lines around it (the flagged turn and one
-either side). The page costs a fixed number of queries whatever the team's size: the
-candidates (the newest ``CANDIDATE_LIMIT`` unreviewed activities), their breaches, their
-scorecards, and the transcript lines of the page shown.
+either side). Broken rules come from ``rule_breaches``; monologues and escalations are found
+in the scorecard once, when the activity is recorded (:mod:`coach.progress.moments`,
+stored as ``FlaggedMoment`` rows), so no request parses scorecards. The
+database sorts the flags of the candidates (the newest ``CANDIDATE_LIMIT``
+unreviewed activities); the page costs a fixed number of queries whatever the team's size.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import (
+    CTE,
+    Row,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from coach.extensions import db
@@ -26,7 +43,7 @@ from coach.models import (
     ActivityKind,
     Call,
     CallReview,
-    CallScore,
+    FlaggedMoment,
     Role,
     RuleBreach,
     RunTurn,
@@ -36,9 +53,6 @@ from coach.models import (
 )
 from coach.services import access
 
-# An agent turn this long (seconds) without the debtor getting a word in is a monologue worth
-# a listen: a minute is several times a normal turn, and long enough to lose a debtor.
-LONG_MONOLOGUE_S = 60.0
 CANDIDATE_LIMIT = 500
 PAGE_SIZE = 20
 _SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
@@ -87,27 +101,22 @@ def queue(viewer: User, page: int = 1) -> QueuePage:
     people = _team(viewer)
     if people is not None and not people:
         return QueuePage([], 1, 1, 0, has_team=False)
-    activities = _candidates(viewer, people)
-    scores = _latest_scores([a.source_id for a in activities if a.kind == ActivityKind.CALL])
-    runs = _runs([a.source_id for a in activities if a.kind == ActivityKind.ROLEPLAY])
-    flags = list(_breach_flags(activities))
-    for activity in activities:
-        if activity.kind == ActivityKind.CALL and activity.source_id in scores:
-            flags += _call_flags(activity, scores[activity.source_id].data)
-        elif activity.kind == ActivityKind.ROLEPLAY and activity.source_id in runs:
-            flags += _run_flags(activity, runs[activity.source_id])
-    flags.sort(
-        key=lambda f: (
-            _SEVERITY_RANK.get(f.severity, 3),
-            -f.activity.at.timestamp(),
-            f.activity.id,
-            f.turn if f.turn is not None else -1,
+    flags = _flags(viewer, people)
+    rank = case(_SEVERITY_RANK, value=flags.c.severity, else_=len(_SEVERITY_RANK))
+    rows = db.session.execute(
+        select(flags).order_by(
+            rank,
+            flags.c.at.desc(),
+            flags.c.activity_id,
+            func.coalesce(flags.c.turn, -1),
+            flags.c.source,  # ties: breaches before scorecard moments, each in row order
+            flags.c.row_id,
         )
-    )
-    pages = max(1, math.ceil(len(flags) / PAGE_SIZE))
+    ).all()  # a few columns of at most a few flags per candidate: paged here, in one query
+    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
     page = min(max(page, 1), pages)
-    shown = flags[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return QueuePage(_with_lines(shown, runs), page, pages, len(flags), has_team=True)
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return QueuePage(_with_lines(_shown(shown)), page, pages, len(rows), has_team=True)
 
 
 def _team(viewer: User) -> set[int] | None:
@@ -117,7 +126,8 @@ def _team(viewer: User) -> set[int] | None:
     return access.coached_user_ids(viewer) - {viewer.id}
 
 
-def _candidates(viewer: User, people: set[int] | None) -> list[Activity]:
+def _candidates(viewer: User, people: set[int] | None) -> CTE:
+    """The newest ``CANDIDATE_LIMIT`` unreviewed calls and runs of ``people``."""
     reviewed = exists().where(
         or_(
             and_(Activity.kind == ActivityKind.CALL, CallReview.call_id == Activity.source_id),
@@ -125,105 +135,84 @@ def _candidates(viewer: User, people: set[int] | None) -> list[Activity]:
         )
     )
     query = (
-        select(Activity)
-        .options(joinedload(Activity.person))
-        .where(Activity.organisation_id == viewer.organisation_id)
+        select(Activity.id, Activity.at)
+        .where(
+            access.owned_by(
+                Activity.organisation_id, Activity.person_id, viewer.organisation_id, people
+            )
+        )
         .where(Activity.kind.in_([ActivityKind.CALL, ActivityKind.ROLEPLAY]))
         .where(~reviewed)
         .order_by(Activity.at.desc(), Activity.id.desc())
         .limit(CANDIDATE_LIMIT)
     )
-    if people is not None:
-        query = query.where(Activity.person_id.in_(people))
-    return list(db.session.scalars(query))
+    return query.cte("candidates")
 
 
-def _breach_flags(activities: Sequence[Activity]) -> Iterable[Flag]:
-    by_id = {a.id: a for a in activities}
-    if not by_id:
-        return
-    rows = db.session.scalars(
-        select(RuleBreach)
-        .where(RuleBreach.activity_id.in_(by_id))
+def _flags(viewer: User, people: set[int] | None) -> Subquery:
+    """Every flagged moment of the candidates, one row each: their broken rules (critical
+    findings and missed disclosures) and the moments stored from their scorecards."""
+    candidates = _candidates(viewer, people)
+    text = String
+    breaches = (
+        select(
+            candidates.c.id.label("activity_id"),
+            candidates.c.at,
+            literal(0).label("source"),
+            RuleBreach.id.label("row_id"),
+            func.coalesce(func.nullif(RuleBreach.severity, ""), "major").label("severity"),
+            RuleBreach.turn,
+            RuleBreach.rule_id,
+            RuleBreach.status,
+            cast(null(), text).label("rule"),
+            cast(null(), text).label("reason"),
+        )
+        .join(RuleBreach, RuleBreach.activity_id == candidates.c.id)
         .where(or_(RuleBreach.severity == "critical", RuleBreach.status == "missing"))
     )
+    stored = select(
+        candidates.c.id,
+        candidates.c.at,
+        literal(1),
+        FlaggedMoment.id,
+        FlaggedMoment.severity,
+        FlaggedMoment.turn,
+        cast(null(), text),
+        cast(null(), text),
+        FlaggedMoment.rule,
+        FlaggedMoment.reason,
+    ).join(FlaggedMoment, FlaggedMoment.activity_id == candidates.c.id)
+    return union_all(breaches, stored).subquery()
+
+
+def _shown(rows: Sequence[Row[Any]]) -> list[Flag]:
+    """The page's rows as flags, with their activities (one query for the page)."""
+    ids = {row.activity_id for row in rows}
+    activities = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Activity).options(joinedload(Activity.person)).where(Activity.id.in_(ids))
+        )
+    }
+    flags = []
     for row in rows:
-        if row.status == "missing":
-            rule, reason = "Missed disclosure", f"{row.rule_id}: a required disclosure was not made"
+        if row.rule is not None:
+            rule, reason = row.rule, row.reason
+        elif row.status == "missing":
+            rule = "Missed disclosure"
+            reason = f"{row.rule_id}: a required disclosure was not made"
         else:
             rule, reason = "Critical finding", f"{row.rule_id}: a critical rule was broken"
-        yield Flag(by_id[row.activity_id], rule, reason, row.severity or "major", row.turn)
-
-
-def _call_flags(activity: Activity, card: Mapping[str, Any]) -> list[Flag]:
-    flags = []
-    longest = (card.get("metrics") or {}).get("longest_monologue_s")
-    if longest is not None and longest > LONG_MONOLOGUE_S:
-        reason = (
-            f"The agent spoke for {round(longest)} s without a break"
-            f" (over {LONG_MONOLOGUE_S:.0f} s)."
-        )
-        flags.append(Flag(activity, "Long monologue", reason, "minor", _longest_agent_turn(card)))
-    trajectory = card.get("debtor_trajectory") or {}
-    if trajectory.get("label") == "escalated":
-        flags.append(_escalation(activity, trajectory))
+        flags.append(Flag(activities[row.activity_id], rule, reason, row.severity, row.turn))
     return flags
 
 
-def _run_flags(activity: Activity, run: ScenarioRun) -> list[Flag]:
-    trajectory = (run.scorecard or {}).get("debtor_trajectory") or {}
-    if run.ending_kind == "escalation":
-        reason = "The debtor escalated: the role-play ended in an escalation."
-        return [Flag(activity, "Escalation", reason, "major", 2 * run.turn)]
-    if trajectory.get("label") == "escalated":
-        return [_escalation(activity, trajectory)]
-    return []
-
-
-def _escalation(activity: Activity, trajectory: Mapping[str, Any]) -> Flag:
-    first, last = trajectory.get("first_third"), trajectory.get("last_third")
-    reason = "The debtor grew more agitated over the call"
-    if first is not None and last is not None:
-        reason += f" (agitation {first:.2f} → {last:.2f})"
-    turns = trajectory.get("evidence_turns") or []
-    return Flag(activity, "Escalation", reason + ".", "major", turns[-1] if turns else None)
-
-
-def _longest_agent_turn(card: Mapping[str, Any]) -> int | None:
-    timed = [
-        (t["end"] - t["start"], t["index"])
-        for t in card.get("turns", [])
-        if t.get("speaker") == "agent" and t.get("start") is not None and t.get("end") is not None
-    ]
-    return max(timed)[1] if timed else None
-
-
-def _latest_scores(call_ids: Sequence[int]) -> dict[int, CallScore]:
-    if not call_ids:
-        return {}
-    newest = (
-        select(func.max(CallScore.id))
-        .where(CallScore.call_id.in_(call_ids))
-        .group_by(CallScore.call_id)
-    )
-    rows = db.session.scalars(select(CallScore).where(CallScore.id.in_(newest)))
-    return {row.call_id: row for row in rows}
-
-
-def _runs(run_ids: Sequence[int]) -> dict[int, ScenarioRun]:
-    if not run_ids:
-        return {}
-    return {
-        r.id: r for r in db.session.scalars(select(ScenarioRun).where(ScenarioRun.id.in_(run_ids)))
-    }
-
-
-def _with_lines(flags: list[Flag], runs: Mapping[int, ScenarioRun]) -> list[Flag]:
-    """The page's flags with the lines around each (two queries for the whole page)."""
+def _with_lines(flags: list[Flag]) -> list[Flag]:
+    """The page's flags with the lines around each (three queries for the whole page)."""
     call_ids = {f.activity.source_id for f in flags if f.is_call}
     run_ids = {f.activity.source_id for f in flags if not f.is_call}
     call_lines = _call_lines(call_ids)
-    run_lines = _run_lines(run_ids, runs)
+    run_lines = _run_lines(run_ids)
     done = []
     for flag in flags:
         source = flag.activity.source_id
@@ -261,10 +250,13 @@ def _call_lines(call_ids: set[int]) -> dict[int, list[Line]]:
     return found
 
 
-def _run_lines(run_ids: set[int], runs: Mapping[int, ScenarioRun]) -> dict[int, list[Line]]:
+def _run_lines(run_ids: set[int]) -> dict[int, list[Line]]:
     if not run_ids:
         return {}
-    found = {i: [Line(0, "Debtor", runs[i].opening)] for i in run_ids}
+    openings = db.session.execute(
+        select(ScenarioRun.id, ScenarioRun.opening).where(ScenarioRun.id.in_(run_ids))
+    )
+    found = {run_id: [Line(0, "Debtor", opening)] for run_id, opening in openings}
     turns = db.session.scalars(
         select(RunTurn).where(RunTurn.run_id.in_(run_ids)).order_by(RunTurn.run_id, RunTurn.number)
     )

@@ -2,7 +2,8 @@
 into one trainee: their skills with estimates and trends, recent activities and breaches.
 
 The heat map reads the cached skill profiles of every trainee in one query
-(``progress.profiles``), so it costs the same for a team of three or thirty.
+(``progress.profile_means``: the means only, a cell shows no interval), so it costs the same
+for a team of three or thirty, and an administrator's map of every team stays quick.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.models import Activity, Role, RuleBreach, Team, User
 from coach.models._columns import utcnow
-from coach.progress.estimate import SkillEstimate
 from coach.services import access, progress, teams
 
 RECENT_LIMIT = 10
@@ -25,10 +25,12 @@ RECENT_LIMIT = 10
 @dataclass(frozen=True)
 class Cell:
     """One trainee's standing on one skill: ``gap`` (target - estimate) is None when there
-    is not enough evidence yet (``estimate.enough`` false) or no target for the skill."""
+    is not enough evidence yet (``mean`` None) or no target for the skill; ``observed``:
+    whether there is any evidence at all."""
 
     skill_id: str
-    estimate: SkillEstimate | None
+    observed: bool
+    mean: float | None
     target: float | None
     gap: float | None
 
@@ -40,7 +42,7 @@ class Row:
 
     @property
     def has_evidence(self) -> bool:
-        return any(cell.estimate is not None for cell in self.cells)
+        return any(cell.observed for cell in self.cells)
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,14 @@ def heat_map(viewer: User, now: datetime | None = None) -> HeatMap:
     now = now or utcnow()
     shown = coached_teams(viewer)
     people = {member.id: member for team in shown for member in team.members}
-    estimates = progress.profiles(people.keys(), now)
+    means = progress.profile_means(people.keys(), now)
     names = progress.skill_names()
     return HeatMap(
         skills=names,
         teams=tuple(
             TeamRows(
                 team,
-                tuple(Row(p, _cells(p, estimates.get(p.id, {}), names)) for p in team.members),
+                tuple(Row(p, _cells(p, means.get(p.id, {}), names)) for p in team.members),
             )
             for team in shown
         ),
@@ -89,16 +91,14 @@ def coached_teams(viewer: User) -> list[Team]:
 
 
 def _cells(
-    person: User, estimates: Mapping[str, SkillEstimate], names: Mapping[str, str]
+    person: User, means: Mapping[str, float | None], names: Mapping[str, str]
 ) -> tuple[Cell, ...]:
     targets = progress.targets_for(person)
     cells = []
     for skill_id in names:
-        found, target = estimates.get(skill_id), targets.get(skill_id)
-        gap = None
-        if found is not None and found.enough and target is not None:
-            gap = target - found.mean
-        cells.append(Cell(skill_id, found, target, gap))
+        mean, target = means.get(skill_id), targets.get(skill_id)
+        gap = target - mean if mean is not None and target is not None else None
+        cells.append(Cell(skill_id, skill_id in means, mean, target, gap))
     return tuple(cells)
 
 

@@ -30,6 +30,7 @@ from coach.models import (
     User,
 )
 from coach.models._columns import utcnow
+from coach.progress.moments import LONG_MONOLOGUE_S
 from coach.progress.scorecard_overrides import DIMENSIONS
 from coach.scenarios.model import Scenario
 from coach.services import (
@@ -90,7 +91,7 @@ def queue() -> str:
         data=review_queue.queue(current_user, int(page) if page.isdigit() else 1),
         open_disputes=disputes.open_disputes(current_user),
         reviewed=ConfirmForm(prefix="reviewed"),
-        long_monologue_s=review_queue.LONG_MONOLOGUE_S,
+        long_monologue_s=LONG_MONOLOGUE_S,
     )
 
 

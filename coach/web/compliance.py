@@ -19,7 +19,7 @@ from coach.csv_export import csv_response
 from coach.errors import Conflict, NotFound, ServiceError
 from coach.models import CalibrationRound, Role
 from coach.models._columns import utcnow
-from coach.services import calibration, calls, certification_reports
+from coach.services import calibration, calls
 from coach.services import compliance_reports as reports
 from coach.services.rule_index import loaded_rules
 from coach.transcript import Transcript
@@ -58,7 +58,6 @@ def rules() -> str:
         top_chart=_top_chart(top.rules, days),
         weekly=weekly,
         weekly_chart=_weekly_chart(weekly, [r.rule_id for r in top.rules[:RULES_PER_TREND]]),
-        certification=certification_reports.program_summaries(current_user),
     )
 
 

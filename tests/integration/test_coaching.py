@@ -24,6 +24,7 @@ from coach.models import (
     CallScore,
     PracticeAssignment,
     ResponseState,
+    RunStatus,
     ScenarioRun,
     ScoreOverride,
     SkillObservationRow,
@@ -318,6 +319,59 @@ def test_the_queue_lists_flagged_moments_by_severity_with_their_lines(
         assert review_queue.queue(coach).items == []
 
 
+def test_a_rescore_replaces_the_moments_flagged_in_the_scorecard(
+    app: Flask, people: dict[str, Login]
+) -> None:
+    with app.app_context():
+        card = scorecard()
+        card["metrics"]["longest_monologue_s"] = 75.4
+        card["debtor_trajectory"] = {"label": "escalated", "first_third": 0.1, "last_third": 0.7}
+        call_id = scored_call(people["priya"].user_id, card)
+        stored = {(m.rule, m.reason, m.severity, m.turn) for m in activity(call_id).flagged_moments}
+        assert stored == {
+            ("Long monologue", "The agent spoke for 75 s without a break (over 60 s).", "minor", 8),
+            ("Escalation", "The debtor grew more agitated over the call (agitation 0.10 → 0.70).",
+             "major", None),
+        }  # fmt: skip
+        call = db.session.get(Call, call_id)
+        assert call is not None
+        calm = CallScore(call_id=call_id, transcript_version=2, total=70, data=scorecard())
+        db.session.add(calm)
+        db.session.flush()
+        progress.record_call_score(call, calm)
+        db.session.commit()
+        assert activity(call_id).flagged_moments == []
+        rules = {f.rule for f in review_queue.queue(user(people, "coach")).items}
+        assert rules == {"Critical finding", "Missed disclosure"}
+
+
+def test_a_run_ended_in_escalation_is_flagged_at_its_last_line(
+    app: Flask, people: dict[str, Login]
+) -> None:
+    with app.app_context():
+        run = db.session.get(ScenarioRun, records.scenario_run(people["jordan"].user_id))
+        assert run is not None
+        run.status, run.ended_at, run.ending_kind, run.turn = (
+            RunStatus.ENDED,
+            utcnow(),
+            "escalation",
+            0,
+        )
+        run.scorecard = {"total": 40, "findings": [], "skill_observations": []}
+        progress.record_run(run, None, "Cease request")
+        db.session.commit()
+        [flag] = review_queue.queue(user(people, "coach")).items
+        assert (flag.rule, flag.severity, flag.turn, flag.is_call) == (
+            "Escalation",
+            "major",
+            0,
+            False,
+        )
+        assert [(line.speaker, line.text, line.flagged) for line in flag.lines] == [
+            ("Debtor", run.opening, True)
+        ]
+
+
 def test_the_queue_pages_and_an_empty_team(app: Flask, people: dict[str, Login]) -> None:
     with app.app_context():
         coach = user(people, "coach")
@@ -348,6 +402,10 @@ def test_the_heat_map_shows_gaps_and_no_evidence(app: Flask, people: dict[str, L
         assert [cell.skill_id for cell in priya.cells] == list(data.skills)
         down = team_skills.drilldown(user(people, "coach"), people["priya"].user_id)
         assert len(down.activities) == 4 and down.breaches
+        # each gap is the one the full profile (every observation, no cache) states
+        full = {status.skill_id: status.gap for status in progress.profile(user(people, "priya"))}
+        for cell in priya.cells:
+            assert cell.gap == pytest.approx(full[cell.skill_id], abs=1e-6)
 
 
 # --- practice assignments ------------------------------------------------------------------
