@@ -155,6 +155,7 @@ def register_web(app: Flask) -> None:
         coaching,
         compliance,
         dashboard,
+        health,
         http_security,
         ids,
         privacy,
@@ -181,6 +182,7 @@ def register_web(app: Flask) -> None:
         api.bp,
         coaching.bp,
         compliance.bp,
+        health.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)

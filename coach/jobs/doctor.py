@@ -24,14 +24,22 @@ class Check:
 def diagnose() -> list[Check]:
     """The database, Redis (rq runner only), the speech models' files and every engine, each
     loaded or pinged now."""
-    checks = [Check("database", _database_problem())]
-    runner = job_queue().runner
-    if isinstance(runner, RqRunner):
-        checks.append(Check("redis", _redis_problem(runner)))
+    checks = readiness()
     engines = engines_of(current_app)
     # Whisper models' files by hash (assembling Whisper base if it is not there yet).
     checks.append(Check("speech models", engines.speech_files_problem()))
     checks += [Check(name, engines.check(name)) for name in ENGINE_NAMES]
+    return checks
+
+
+def readiness() -> list[Check]:
+    """What a web process needs to serve a request: the database, and Redis when jobs go
+    through rq. Cheap enough for a load balancer to ask every few seconds (the engines load
+    on first use and are :func:`diagnose`'s to check)."""
+    checks = [Check("database", _database_problem())]
+    runner = job_queue().runner
+    if isinstance(runner, RqRunner):
+        checks.append(Check("redis", _redis_problem(runner)))
     return checks
 
 

@@ -207,6 +207,9 @@ TABLE: tuple[Case, ...] = (
     Case("POST", "roleplay.restart",
          "/practice/runs/{outsider_run}/restart",
          302, 404, 404, 403, 403),
+    # Health: a load balancer's probes, open to anyone.
+    Case("GET", "health.live", "/healthz", 200, 200, 200, 200, 200),
+    Case("GET", "health.ready", "/readyz", 200, 200, 200, 200, 200),
     # Certification: anyone signed in may sit a program; attempts and certificates are their
     # holder's, readable by their coach, compliance and admins; verification is public.
     Case("GET", "certification.index", "/certification/", 302, 200, 200, 200, 200),
