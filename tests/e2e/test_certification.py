@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from coach.extensions import db
 from coach.models import QuizAttempt
@@ -110,3 +110,33 @@ def test_a_page_left_open_submits_itself_when_the_time_runs_out(
         attempt = db.session.get(QuizAttempt, attempt_id)
         assert attempt.status.value == "submitted"
         assert attempt.score is not None and attempt.score > 0
+
+
+def test_a_changed_answer_is_saved_last_even_when_an_earlier_save_arrives_late(
+    page: Page, live_server: str, app: Flask, people
+) -> None:
+    """Arrowing through options sends a save per change; the first one held up on the way
+    (a slow network) must not land after, and over, the answer the trainee settled on."""
+    sign_in_page(page, live_server, people["priya"].email, people["priya"].password)
+    attempt_id = start_attempt(page, live_server)
+    item = next(i for i in paper_items(app, attempt_id) if i.question.pick == "one")
+    radios = page.locator(f'#question-{item.number} input[type="radio"]')
+    held: list[Route] = []
+
+    def hold_the_first_save(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(rf"/answers/{item.number}$"), hold_the_first_save)
+    radios.nth(0).check()
+    radios.nth(1).check()  # settled on this one while the first save is still on its way
+    page.wait_for_timeout(500)  # time for a second save sent alongside to reach the server
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator(f"#saved-{item.number}")).to_have_text("Saved.", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    page.reload()
+    chosen = page.locator(f'#question-{item.number} input[type="radio"]:checked')
+    expect(chosen).to_have_attribute("value", radios.nth(1).get_attribute("value") or "")

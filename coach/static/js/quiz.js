@@ -32,17 +32,29 @@
     state.textContent = text;
     state.classList.toggle("error", !!failed);
   }
+  // One save in flight per question: arrowing through radio buttons changes the answer
+  // several times a second, and requests sent side by side may arrive in any order, the
+  // last to arrive winning on the server. A change made while a save is in flight is sent
+  // when it returns, so the answer on the server is always the last one given.
   function save(fieldset) {
     if (submitting) return;
-    const number = fieldset.dataset.number;
     if (fieldset.dataset.pick === "order" && !orderComplete(fieldset)) {
       show(fieldset, "Give every step a different position to save this answer.", true);
       return;
     }
+    if (fieldset.dataset.saving) {
+      fieldset.dataset.pending = "yes";
+      show(fieldset, "Saving…", false);
+      return;
+    }
     const data = fieldsOf(fieldset);
     if (Array.from(data.keys()).length === 1) { show(fieldset, "", false); return; }
+    send(fieldset, data);
+  }
+  function send(fieldset, data) {
+    fieldset.dataset.saving = "yes";
     show(fieldset, "Saving…", false);
-    fetch(saveUrl + number, {
+    fetch(saveUrl + fieldset.dataset.number, {
       method: "POST",
       body: data,
       headers: { "X-Requested-With": "XMLHttpRequest", Accept: "application/json" },
@@ -52,13 +64,19 @@
     }).then(function (reply) {
       if (reply.ok) {
         version.value = reply.body.version;
-        show(fieldset, "Saved.", false);
+        if (!fieldset.dataset.pending) show(fieldset, "Saved.", false);
       } else {
         show(fieldset, reply.body.error || "Not saved.", true);
         if (reply.status === 409) setTimeout(function () { window.location.reload(); }, 2500);
       }
     }).catch(function () {
       show(fieldset, "Not saved: the connection dropped. Your answer is still on the page; it is sent again when you submit.", true);
+    }).finally(function () {
+      delete fieldset.dataset.saving;
+      if (fieldset.dataset.pending) {
+        delete fieldset.dataset.pending;
+        save(fieldset);
+      }
     });
   }
   form.querySelectorAll("fieldset.question").forEach(function (fieldset) {
