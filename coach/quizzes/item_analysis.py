@@ -34,41 +34,54 @@ class ItemStatistics:
 
 def item_statistics(attempts: Sequence[Mapping[str, float]]) -> list[ItemStatistics]:
     """Figures per question, from each submitted attempt's credit (0-1) per question key."""
-    pairs: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    sums: dict[str, ItemSums] = defaultdict(ItemSums)
     for credits in attempts:
         if len(credits) < 2:
             continue
         total = sum(credits.values())
         for question, earned in credits.items():
             rest = (total - earned) / (len(credits) - 1)
-            pairs[question].append((1.0 if earned == 1.0 else 0.0, rest))
-    return [_statistics(question, pairs[question]) for question in sorted(pairs)]
+            sums[question].add(1.0 if earned == 1.0 else 0.0, rest)
+    return [sums[question].statistics(question) for question in sorted(sums)]
 
 
-def _statistics(question: str, pairs: list[tuple[float, float]]) -> ItemStatistics:
-    right = [r for r, _ in pairs]
-    difficulty = sum(right) / len(right)
-    discrimination = _correlation(pairs)
-    return ItemStatistics(
-        question,
-        len(pairs),
-        difficulty,
-        discrimination,
-        flags_for(len(pairs), difficulty, discrimination),
-    )
+@dataclass
+class ItemSums:
+    """A question's (right, rest) pairs summed as its figures need them: right is 1 for full
+    marks, rest the attempt's mean credit on its other items. Sums, not pairs, so a database
+    can add them up (``coach.services.question_statistics``) with the same formula after."""
 
+    answers: int = 0
+    right: float = 0.0
+    rest: float = 0.0
+    right_rest: float = 0.0
+    rest_squared: float = 0.0
+    lowest_rest: float = math.inf
+    highest_rest: float = -math.inf
 
-def _correlation(pairs: list[tuple[float, float]]) -> float | None:
-    """Pearson's r of (right, rest); ``None`` when either never varies."""
-    n = len(pairs)
-    mean_x = sum(x for x, _ in pairs) / n
-    mean_y = sum(y for _, y in pairs) / n
-    cov = sum((x - mean_x) * (y - mean_y) for x, y in pairs)
-    var_x = sum((x - mean_x) ** 2 for x, _ in pairs)
-    var_y = sum((y - mean_y) ** 2 for _, y in pairs)
-    if var_x == 0 or var_y == 0:
-        return None
-    return cov / math.sqrt(var_x * var_y)
+    def add(self, right: float, rest: float) -> None:
+        self.answers += 1
+        self.right += right
+        self.rest += rest
+        self.right_rest += right * rest
+        self.rest_squared += rest * rest
+        self.lowest_rest = min(self.lowest_rest, rest)
+        self.highest_rest = max(self.highest_rest, rest)
+
+    def statistics(self, question: str) -> ItemStatistics:
+        """Difficulty, and discrimination as Pearson's r of (right, rest): ``None`` when
+        either never varies."""
+        n = self.answers
+        difficulty = self.right / n
+        var_right = self.right - self.right * self.right / n
+        var_rest = self.rest_squared - self.rest * self.rest / n
+        discrimination = None
+        if var_right > 0 and self.lowest_rest != self.highest_rest and var_rest > 0:
+            covariance = self.right_rest - self.right * self.rest / n
+            discrimination = covariance / math.sqrt(var_right * var_rest)
+        return ItemStatistics(
+            question, n, difficulty, discrimination, flags_for(n, difficulty, discrimination)
+        )
 
 
 def flags_for(answers: int, difficulty: float, discrimination: float | None) -> tuple[str, ...]:

@@ -175,13 +175,13 @@ def list_calls(
 def _counted(scope: Scope, filters: CallFilters) -> Select[int]:
     """How many calls pass ``filters``: without a score filter, from the calls alone (an
     organisation's count then reads one index, not every call's activity too)."""
-    return _filtered(select(func.count(Call.id)), scope, filters, filters.reads_activity)
+    return _filtered(select(func.count(Call.id)), scope, filters, join_activity=False)
 
 
 def _page_ids(scope: Scope, filters: CallFilters, limit: int, offset: int) -> Select[int]:
     """The ids of one page's calls, chosen before anything else is read of them: a late page
     then skips over index entries rather than joined rows."""
-    query = _filtered(select(Call.id), scope, filters, filters.reads_activity)
+    query = _filtered(select(Call.id), scope, filters, join_activity=False)
     return query.order_by(*_NEWEST_FIRST).limit(limit).offset(offset)
 
 

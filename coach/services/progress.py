@@ -34,7 +34,6 @@ from coach.progress.estimate import (
     SkillEstimate,
     decay,
     estimate_all,
-    from_evidence,
     mean_from_evidence,
     mean_of,
     trend,
@@ -306,32 +305,13 @@ def recent_activities(person: User, limit: int = 8) -> list[Activity]:
     )
 
 
-def profiles(
-    person_ids: Collection[int], now: datetime | None = None
-) -> dict[int, dict[str, SkillEstimate]]:
-    """Every listed person's current estimates from the cached sums, in one query."""
-    now = now or utcnow()
-    result: dict[int, dict[str, SkillEstimate]] = {person: {} for person in person_ids}
-    if not person_ids:
-        return result
-    rows = db.session.scalars(
-        select(SkillProfile).where(SkillProfile.person_id.in_(list(person_ids)))
-    )
-    for row in rows:
-        factor = decay(now - as_utc(row.as_of))
-        result[row.person_id][row.skill] = from_evidence(
-            row.skill, row.evidence * factor, row.successes * factor, as_utc(row.last_seen)
-        )
-    return result
-
-
 def profile_means(
     person_ids: Collection[int], now: datetime | None = None
 ) -> dict[int, dict[str, float | None]]:
     """Every listed person's current mean per observed skill from the cached sums, in one
     query; None where the evidence is not enough yet. What a heat map of many people shows:
-    :func:`profiles` also works out each credible interval (two incomplete-beta inversions
-    per skill, nearly all of its time), which a cell never shows."""
+    means without their credible intervals (two incomplete-beta inversions per skill, which a
+    cell never shows)."""
     now = now or utcnow()
     result: dict[int, dict[str, float | None]] = {person: {} for person in person_ids}
     if not person_ids:

@@ -6,7 +6,6 @@ text and to find the items an attempt left unanswered."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,7 @@ from sqlalchemy import ColumnElement, case, func, select
 
 from coach.extensions import db
 from coach.models import AttemptAnswer, AttemptStatus, QuizAttempt, User
-from coach.quizzes.item_analysis import MIN_ANSWERS, ItemStatistics, flags_for
+from coach.quizzes.item_analysis import MIN_ANSWERS, ItemStatistics, ItemSums
 from coach.quizzes.program import CertificationProgram
 from coach.services import access, certification
 
@@ -46,43 +45,6 @@ class ItemAnalysis:
     items: list[ItemRow]
     # Below this many answers a question's figures are shown but never flagged.
     min_answers: int = MIN_ANSWERS
-
-
-@dataclass
-class _Sums:
-    """A question's (right, rest) pairs summed as Pearson's r needs them: right is 1 for full
-    marks, rest the attempt's mean credit on its other items."""
-
-    answers: int = 0
-    right: float = 0.0
-    rest: float = 0.0
-    right_rest: float = 0.0
-    rest_squared: float = 0.0
-    lowest_rest: float = math.inf
-    highest_rest: float = -math.inf
-
-    def add(self, right: float, rest: float) -> None:
-        self.answers += 1
-        self.right += right
-        self.rest += rest
-        self.right_rest += right * rest
-        self.rest_squared += rest * rest
-        self.lowest_rest = min(self.lowest_rest, rest)
-        self.highest_rest = max(self.highest_rest, rest)
-
-    def statistics(self, question: str) -> ItemStatistics:
-        """The figures :func:`coach.quizzes.item_analysis.item_statistics` gives."""
-        n = self.answers
-        difficulty = self.right / n
-        var_right = self.right - self.right * self.right / n
-        var_rest = self.rest_squared - self.rest * self.rest / n
-        discrimination = None
-        if var_right > 0 and self.lowest_rest != self.highest_rest and var_rest > 0:
-            covariance = self.right_rest - self.right * self.rest / n
-            discrimination = covariance / math.sqrt(var_right * var_rest)
-        return ItemStatistics(
-            question, n, difficulty, discrimination, flags_for(n, difficulty, discrimination)
-        )
 
 
 def item_analysis(officer: User, program_id: str) -> ItemAnalysis:
@@ -140,7 +102,7 @@ def _partly_answered(
 
 def _answered_sums(
     submitted: tuple[ColumnElement[bool], ...], partial: list[int]
-) -> dict[str, _Sums]:
+) -> dict[str, ItemSums]:
     """Each question's sums over the attempts of two items or more that answered them all,
     summed by the database: an item's rest is its attempt's total less its own credit."""
     credit = func.coalesce(AttemptAnswer.credit, 0.0)
@@ -178,10 +140,10 @@ def _answered_sums(
         .where(totals.c.answered >= 2)
         .group_by(AttemptAnswer.question_id)
     )
-    return {row[0]: _Sums(row[1], *(float(figure) for figure in row[2:])) for row in rows}
+    return {row[0]: ItemSums(row[1], *(float(figure) for figure in row[2:])) for row in rows}
 
 
-def _add_partly_answered(ids: list[int], sums: dict[str, _Sums]) -> None:
+def _add_partly_answered(ids: list[int], sums: dict[str, ItemSums]) -> None:
     """Add the attempts that left items unanswered as :func:`item_statistics` reads them:
     every item of the paper, an unanswered one earning 0."""
     credits = {
@@ -200,7 +162,7 @@ def _add_partly_answered(ids: list[int], sums: dict[str, _Sums]) -> None:
         total = sum(earned.values())
         for question, credit in earned.items():
             right = 1.0 if credit == 1.0 else 0.0
-            sums.setdefault(question, _Sums()).add(right, (total - credit) / (len(earned) - 1))
+            sums.setdefault(question, ItemSums()).add(right, (total - credit) / (len(earned) - 1))
 
 
 def _latest_items(

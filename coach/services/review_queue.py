@@ -153,7 +153,6 @@ def _flags(viewer: User, people: set[int] | None) -> Subquery:
     """Every flagged moment of the candidates, one row each: their broken rules (critical
     findings and missed disclosures) and the moments stored from their scorecards."""
     candidates = _candidates(viewer, people)
-    text = String
     breaches = (
         select(
             candidates.c.id.label("activity_id"),
@@ -164,8 +163,8 @@ def _flags(viewer: User, people: set[int] | None) -> Subquery:
             RuleBreach.turn,
             RuleBreach.rule_id,
             RuleBreach.status,
-            cast(null(), text).label("rule"),
-            cast(null(), text).label("reason"),
+            cast(null(), String).label("rule"),
+            cast(null(), String).label("reason"),
         )
         .join(RuleBreach, RuleBreach.activity_id == candidates.c.id)
         .where(or_(RuleBreach.severity == "critical", RuleBreach.status == "missing"))
@@ -177,8 +176,8 @@ def _flags(viewer: User, people: set[int] | None) -> Subquery:
         FlaggedMoment.id,
         FlaggedMoment.severity,
         FlaggedMoment.turn,
-        cast(null(), text),
-        cast(null(), text),
+        cast(null(), String),
+        cast(null(), String),
         FlaggedMoment.rule,
         FlaggedMoment.reason,
     ).join(FlaggedMoment, FlaggedMoment.activity_id == candidates.c.id)
