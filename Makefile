@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint lock audit system-packages
+.PHONY: run test lint lock audit system-packages stack
 
 run: $(STAMP)
 	$(BIN)/flask --app coach coach setup
@@ -27,6 +27,11 @@ test: $(STAMP) system-packages $(NODE_STAMP)
 	$(BIN)/mypy
 	$(BIN)/flask --app coach coach content check
 	$(BIN)/pytest
+
+# The production topology rehearsed on loopback: PostgreSQL, Redis, two gunicorn servers and two
+# rq speech workers (deploy/stack.py, docs/deployment.md). Ctrl-C stops it.
+stack: $(STAMP)
+	$(BIN)/python deploy/stack.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

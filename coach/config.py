@@ -103,6 +103,11 @@ SETTINGS: dict[str, Setting] = {
     "SIGNIN_MAX_FAILURES_PER_ADDRESS": Setting(20, int, minimum=1),
     "SIGNIN_WINDOW_MINUTES": Setting(15, int, minimum=1),
     "LOG_LEVEL": Setting("INFO", str.upper, choices=("DEBUG", "INFO", "WARNING", "ERROR")),
+    # "json": one JSON object per line (a log shipper's input); "text": for a terminal.
+    "LOG_FORMAT": Setting("text", str.lower, choices=("text", "json")),
+    # GET /metrics (Prometheus text format) answers only with "Authorization: Bearer <this>";
+    # unset, the endpoint does not exist (404).
+    "METRICS_TOKEN": Setting(None),
 }
 
 

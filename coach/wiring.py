@@ -158,6 +158,7 @@ def register_web(app: Flask) -> None:
         health,
         http_security,
         ids,
+        metrics,
         privacy,
         question_editor,
         roleplay,
@@ -183,8 +184,10 @@ def register_web(app: Flask) -> None:
         coaching.bp,
         compliance.bp,
         health.bp,
+        metrics.bp,
     ):
         app.register_blueprint(blueprint)
+    metrics.install(app)  # before the access check, so a refused request is timed too
     app.before_request(enforce_access)
     register_error_handlers(app)
     api_errors.install(app)

@@ -87,19 +87,27 @@ def content_stats_command(as_json: bool, content_dir: Path | None) -> None:
 
 
 @coach_group.command("setup")
+@click.option(
+    "--no-demo",
+    is_flag=True,
+    help="A production instance: no demo organisation, users or practice (create the first "
+    "admin with `coach users create --role admin`).",
+)
 @with_appcontext
-def setup_command() -> None:
+def setup_command(no_demo: bool) -> None:
     """Apply migrations, seed the demo organisation, prepare the speech and scoring models,
     then give the demo organisation a few weeks of scored practice (once).
 
     Safe to run again: a second run finds the models in the cache and only verifies them.
     """
     upgrade(directory=current_app.extensions["migrate"].directory)
-    _seed_demo()
+    if not no_demo:
+        _seed_demo()
     _prepare_speech_models()
     _prepare_scoring_models()
     _prepare_role_play_models()
-    _seed_demo_activity()
+    if not no_demo:
+        _seed_demo_activity()
     _recheck_certificates()
 
 

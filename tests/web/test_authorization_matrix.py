@@ -210,6 +210,7 @@ TABLE: tuple[Case, ...] = (
     # Health: a load balancer's probes, open to anyone.
     Case("GET", "health.live", "/healthz", 200, 200, 200, 200, 200),
     Case("GET", "health.ready", "/readyz", 200, 200, 200, 200, 200),
+    Case("GET", "metrics.scrape", "/metrics", 404, 404, 404, 404, 404),
     # Certification: anyone signed in may sit a program; attempts and certificates are their
     # holder's, readable by their coach, compliance and admins; verification is public.
     Case("GET", "certification.index", "/certification/", 302, 200, 200, 200, 200),

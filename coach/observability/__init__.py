@@ -1,0 +1,1 @@
+"""What an operator watches: structured logs without personal data, and Prometheus metrics."""

@@ -1,0 +1,60 @@
+"""gunicorn settings for Coach: ``gunicorn -c deploy/gunicorn.conf.py coach.wsgi:app``.
+
+Threads, not more processes, absorb requests that wait (the database, a spoken reply's
+Whisper run): each worker process holds its own copy of the content and the text models,
+so memory grows with processes and hardly with threads. ``WEB_CONCURRENCY`` sets the
+processes (default: one per core), ``WEB_THREADS`` the threads in each (default 4).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+from gunicorn.arbiter import Arbiter
+from gunicorn.workers.base import Worker
+
+bind = ["127.0.0.1:8000"]  # a container passes --bind 0.0.0.0:8000
+workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS") or 4)
+# An upload of a long call is streamed to disk within one request; a worker is only
+# declared dead after this long without a sign of life.
+timeout = 120
+graceful_timeout = 30
+keepalive = 5
+# gunicorn's access log would carry client addresses and full paths with their query
+# strings; Coach writes its own access lines without them (coach/observability/logs.py).
+accesslog = None
+errorlog = "-"
+# gunicorn's control socket sits at one path per user: a second server on the machine would
+# take it over; Coach is run by its process manager and signals, not by gunicornc.
+control_socket_disable = True
+
+# Each worker counts its requests into files here, and a scrape of any one of them adds
+# them all up (coach/observability/metrics.py). It must be set before a worker imports
+# prometheus_client, that is here, in the arbiter, before the fork.
+_OWN_METRICS_DIR = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _OWN_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="coach-metrics-")
+
+
+def on_starting(server: Arbiter) -> None:
+    """Start counting from zero: figures left by an earlier run would be added in."""
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.unlink(os.path.join(folder, name))
+
+
+def child_exit(server: Arbiter, worker: Worker) -> None:
+    """A worker that exits stops being counted among the live ones (its totals stay)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server: Arbiter) -> None:
+    if _OWN_METRICS_DIR:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
