@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from coach.engines import engines_of
+
 
 def test_wsgi_module_serves_an_app_built_from_the_environment_with_its_heap_frozen(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path
 ) -> None:
     monkeypatch.setenv("COACH_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("COACH_MODEL_CACHE_DIR", str(model_cache))
     monkeypatch.setenv("COACH_DATABASE_URL", f"sqlite:///{tmp_path / 'coach.sqlite3'}")
     monkeypatch.setenv("COACH_JOB_RUNNER", "inline")
     monkeypatch.delitem(sys.modules, "coach.wsgi", raising=False)
@@ -29,3 +32,5 @@ def test_wsgi_module_serves_an_app_built_from_the_environment_with_its_heap_froz
     assert page.status_code == 200
     assert wsgi.app.instance_path == str((tmp_path / "instance").resolve())
     assert frozen > 10_000  # the loaded content, not a handful of objects
+    # A trainee's first role-play reply finds its models loaded, not waiting for them.
+    assert {"encoder", "scoring", "intents"} <= set(engines_of(wsgi.app)._loaded)
