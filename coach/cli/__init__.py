@@ -223,6 +223,23 @@ def users_group() -> None:
     """Manage accounts from the command line."""
 
 
+@coach_group.group("organisations")
+def organisations_group() -> None:
+    """Organisations (an instance set up with --no-demo starts with none)."""
+
+
+@organisations_group.command("create")
+@click.option("--name", required=True)
+@with_appcontext
+def organisations_create(name: str) -> None:
+    """Create an organisation and print its id (for `users create --organisation-id`)."""
+    try:
+        organisation = accounts.create_organisation(name)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created organisation {organisation.id}: {organisation.name}")
+
+
 @users_group.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)

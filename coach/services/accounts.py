@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from coach.errors import Forbidden, NotFound, ServiceError
 from coach.extensions import db
-from coach.models import Role, User, UserRole
+from coach.models import Organisation, Role, User, UserRole
 from coach.models._columns import utcnow
 from coach.services import audit, sessions, signin_throttle
 from coach.services.passwords import (
@@ -95,6 +95,21 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def create_organisation(name: str) -> Organisation:
+    """A new organisation (the operator's first step on an instance set up without the demo)."""
+    name = " ".join(name.split())
+    if not name or len(name) > 120:
+        raise ServiceError("Give the organisation a name of 1 to 120 characters.")
+    if db.session.scalar(select(Organisation.id).where(Organisation.name == name)) is not None:
+        raise ServiceError(f"An organisation named {name!r} already exists.")
+    organisation = Organisation(name=name)
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record(None, "organisation_created", "organisation", organisation.id, organisation.id)
+    db.session.commit()
+    return organisation
+
+
 def create_user(
     actor: User | None,
     *,
@@ -112,6 +127,11 @@ def create_user(
     roles = sorted(set(roles))
     if not roles:
         raise ServiceError("Give the account at least one role.")
+    if db.session.get(Organisation, organisation_id) is None:
+        raise NotFound(
+            f"There is no organisation {organisation_id}: create it first "
+            "(flask coach organisations create --name …)."
+        )
     if find_by_email(email) is not None:
         raise DuplicateEmail("An account with that email address already exists.")
     temporary = password is None
