@@ -18,6 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance folder (default ``<repo>/instance``).
     """
     from coach.config import REPO_ROOT, flask_settings, load_config
+    from coach.observability.logs import install_request_logging
     from coach.private_files import private_dir, private_sqlite_files, restrict_new_files
     from coach.wiring import (
         configure_logging,
@@ -44,11 +45,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["COACH"] = settings
     private_dir(Path(settings["RECORDINGS_DIR"]))
     private_sqlite_files(settings["DATABASE_URL"])
-    configure_logging(settings["LOG_LEVEL"])
+    configure_logging(settings["LOG_LEVEL"], settings["LOG_FORMAT"])
     load_content(app)
     init_extensions(app)
     init_engines(app)
     init_jobs(app)
     register_web(app)
+    install_request_logging(app)
     register_cli(app)
     return app

@@ -29,13 +29,12 @@ class InvalidContent(click.ClickException):
         self.errors = errors
 
 
-def configure_logging(level: str) -> None:
-    """Coach's own level; SQL statement logging stays off whatever the root logger says,
-    since the statements' neighbours in a log are the personal data they carry."""
-    logging.getLogger("coach").setLevel(level)
-    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
-    if not logging.getLogger().handlers:
-        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def configure_logging(level: str, fmt: str) -> None:
+    """Coach's own level and the log format ("text" or "json"); SQL statement logging stays
+    off whatever the root logger says (see coach/observability/logs.py)."""
+    from coach.observability.logs import configure
+
+    configure(level, fmt)
 
 
 def load_content(app: Flask) -> None:

@@ -28,6 +28,7 @@ from sqlalchemy import Float, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from coach.extensions import db
 from coach.models import Job, JobStatus
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -58,14 +59,15 @@ def observe_request(method: str, endpoint: str, status: int, seconds: float) -> 
     REQUEST_SECONDS.labels(method, endpoint).observe(seconds)
 
 
-def exposition(session: Session) -> bytes:
-    """The text a scrape receives: this process's (or every worker's) requests, and jobs."""
+def exposition() -> bytes:
+    """The text a scrape receives: this process's (or every worker's) requests, and jobs
+    (read in the app's session, which the read leaves without a transaction)."""
     requests = _PROCESS
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         requests = CollectorRegistry()
         multiprocess.MultiProcessCollector(requests)
     jobs = CollectorRegistry()
-    jobs.register(JobCollector(session))
+    jobs.register(JobCollector(db.session))
     return generate_latest(requests) + generate_latest(jobs)
 
 

@@ -12,7 +12,6 @@ import time
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, request
 
-from coach.extensions import db
 from coach.observability import metrics
 from coach.web.access import PUBLIC, allow
 
@@ -34,7 +33,7 @@ def scrape() -> Response:
             mimetype="text/plain",
             headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
         )
-    return Response(metrics.exposition(db.session), content_type=metrics.CONTENT_TYPE)
+    return Response(metrics.exposition(), content_type=metrics.CONTENT_TYPE)
 
 
 def install(app: Flask) -> None:

@@ -141,11 +141,11 @@ def test_gunicorn_workers_counts_add_up_in_the_shared_folder(tmp_path: Path, app
     for count in ("2", "5"):
         subprocess.run([sys.executable, "-c", _WORKER, count], env=env, check=True, timeout=120)
     reader = (
-        "import sys\nfrom coach import create_app\nfrom coach.extensions import db\n"
+        "import sys\nfrom coach import create_app\n"
         "from coach.observability import metrics\n"
         "app = create_app({'INSTANCE_PATH': sys.argv[1], 'DATABASE_URL': sys.argv[2],"
         " 'JOB_RUNNER': 'inline'})\n"
-        "with app.app_context():\n    sys.stdout.write(metrics.exposition(db.session).decode())\n"
+        "with app.app_context():\n    sys.stdout.write(metrics.exposition().decode())\n"
     )
     text = subprocess.run(
         [sys.executable, "-c", reader, app.instance_path, app.config["COACH"]["DATABASE_URL"]],
