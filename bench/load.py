@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import shutil
 import statistics
@@ -54,7 +55,7 @@ from coach.extensions import db
 from coach.models import Job, JobStatus, User
 from coach.models._columns import utcnow
 from coach.services import certification
-from deploy.stack import Stack, WebServer, ensure_database, stack_env
+from deploy.stack import Stack, WebServer, drop_database, ensure_database, stack_env
 
 REPO = Path(__file__).resolve().parent.parent
 LOCUSTFILE = REPO / "bench" / "load_users.py"
@@ -95,10 +96,7 @@ def database(setup: Setup, instance: Path, admin_url: str) -> Iterator[str]:
     try:
         yield url
     finally:
-        import psycopg
-
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin_url, name)
 
 
 def seed_people(
@@ -187,7 +185,11 @@ def run_locust(url: str, people: Path, users: int, minutes: float, out: Path) ->
         "--stop-timeout", "30", "--host", url, "--csv", str(prefix), "--only-summary",
         "--loglevel", "WARNING",
     ]  # fmt: skip
-    env = {**os.environ, "COACH_LOAD_PEOPLE": str(people)}
+    env = {
+        **os.environ,
+        "COACH_LOAD_PEOPLE": str(people),
+        "COACH_LOAD_TIMINGS": str(out / "timings.tsv"),
+    }
     subprocess.run(command, env=env, check=False, timeout=minutes * 60 + 300)
     return prefix.with_name("locust_stats.csv")
 
@@ -195,6 +197,49 @@ def run_locust(url: str, people: Path, users: int, minutes: float, out: Path) ->
 def read_stats(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+@dataclass(frozen=True)
+class Timing:
+    at: float
+    name: str
+    ms: float
+    failed: bool
+
+
+def read_timings(path: Path) -> list[Timing]:
+    timings = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        at, name, ms, failed = line.split("\t")
+        timings.append(Timing(float(at), name, float(ms), failed == "1"))
+    return timings
+
+
+def endpoint_rows(
+    timings: list[Timing], stats: list[dict[str, str]], warm_up_s: float
+) -> list[dict[str, object]]:
+    """Per endpoint: requests, failures, p50/p95/max over the whole run, and p95 once the
+    first ``warm_up_s`` are over (the shift's sign-ins, each an argon2 hash, crowd them)."""
+    methods = {row["Name"]: row["Type"] for row in stats}
+    start = min(t.at for t in timings)
+    rows = []
+    for name in sorted({t.name for t in timings}):
+        mine = [t for t in timings if t.name == name]
+        times = [t.ms for t in mine]
+        later = [t.ms for t in mine if t.at - start >= warm_up_s]
+        rows.append(
+            {
+                "name": name,
+                "method": methods.get(name, ""),
+                "requests": len(mine),
+                "failed": sum(t.failed for t in mine),
+                "p50": _percentile(times, 50),
+                "p95": _percentile(times, 95),
+                "p95_later": _percentile(later, 95),
+                "max": max(times),
+            }
+        )
+    return rows
 
 
 def read_exceptions(stats: Path) -> list[str]:
@@ -271,12 +316,14 @@ def measure(setup: Setup, users: int, minutes: float, args: argparse.Namespace) 
                 with LoadSampler() as sampler:
                     stats_file = run_locust(server.url, people_file, users, minutes, folder)
                 stats, exceptions = read_stats(stats_file), read_exceptions(stats_file)
+                timings = read_timings(folder / "timings.tsv")
                 time.sleep(args.drain)  # let the last uploads' jobs finish before counting
             finally:
                 stack.stop()
             return {
                 "setup": setup,
                 "stats": stats,
+                "endpoints": endpoint_rows(timings, stats, args.warm_up),
                 "exceptions": exceptions,
                 "jobs": job_figures(url, instance, began),
                 "load": statistics.mean(sampler.loads) if sampler.loads else float("nan"),
@@ -290,9 +337,8 @@ def measure(setup: Setup, users: int, minutes: float, args: argparse.Namespace) 
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def markdown(result: dict, users: int, minutes: float, command: str) -> str:
+def markdown(result: dict, users: int, minutes: float, warm_up_s: float, command: str) -> str:
     setup: Setup = result["setup"]
-    rows = [r for r in result["stats"] if r["Name"] != "Aggregated"]
     total = next(r for r in result["stats"] if r["Name"] == "Aggregated")
     failures = int(total["Failure Count"])
     failed_jobs = sum(int(k["failed"]) for k in result["jobs"].values())
@@ -300,7 +346,8 @@ def markdown(result: dict, users: int, minutes: float, command: str) -> str:
         f"### Load: {setup.label}",
         "",
         f"`{command}` — {machine()}; Locust on the same cores. {users} simulated people for "
-        f"{minutes:g} min (think time 2 to 8 s; one upload of a 20-s call every 10 s); "
+        f"{minutes:g} min, arriving 5 a second and each signing in first (think time 2 to "
+        "8 s; one upload of a 20-s call every 10 s); "
         f"mean 1-min load average **{result['load']:.1f}**, CPU busy **{result['busy']:.0%}** "
         "while it ran.",
         "",
@@ -309,13 +356,18 @@ def markdown(result: dict, users: int, minutes: float, command: str) -> str:
         f"simulated people's code.** Overall p50 {total['50%']} ms, p95 {total['95%']} ms.",
         *[f"- error: {line}" for line in result["exceptions"]],
         "",
-        "| endpoint | method | requests | failed | p50 ms | p95 ms | max ms | target |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        f"Targets are judged on the p95 after the first {warm_up_s:.0f} s, when the {users} "
+        "sign-ins (an argon2 hash each, about 0.5 s of a core, on purpose) are over, or on the "
+        "whole run's p95 (beside it) for what is only requested while people sign in (-).",
+        "",
+        f"| endpoint | method | requests | failed | p50 ms | p95 ms | p95 after {warm_up_s:.0f} s "
+        "| max ms | target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for row in sorted(rows, key=lambda r: r["Name"]):
+    for row in result["endpoints"]:
         lines.append(
-            f"| {row['Name']} | {row['Type']} | {row['Request Count']} | {row['Failure Count']} "
-            f"| {row['50%']} | {row['95%']} | {float(row['Max Response Time']):.0f} "
+            f"| {row['name']} | {row['method']} | {row['requests']} | {row['failed']} "
+            f"| {row['p50']:.0f} | {row['p95']:.0f} | {_ms(row['p95_later'])} | {row['max']:.0f} "
             f"| {_verdict(row)} |"
         )
     lines += [
@@ -332,11 +384,16 @@ def markdown(result: dict, users: int, minutes: float, command: str) -> str:
     return "\n".join(lines)
 
 
-def _verdict(row: dict[str, str]) -> str:
-    p95 = float(row["95%"])
-    if row["Name"] == TURN:
+def _ms(value: object) -> str:
+    return "-" if math.isnan(float(value)) else f"{float(value):.0f}"  # type: ignore[arg-type]
+
+
+def _verdict(row: dict[str, object]) -> str:
+    later = float(row["p95_later"])  # type: ignore[arg-type]
+    p95 = float(row["p95"]) if math.isnan(later) else later  # type: ignore[arg-type]
+    if row["name"] == TURN:
         return f"≤ {TARGET_TURN_P95_MS:.0f}: {'met' if p95 <= TARGET_TURN_P95_MS else 'MISSED'}"
-    if row["Name"] in NOT_PAGES or row["Type"] != "GET":
+    if row["name"] in NOT_PAGES or row["method"] != "GET":
         return ""
     return f"≤ {TARGET_PAGE_P95_MS:.0f}: {'met' if p95 <= TARGET_PAGE_P95_MS else 'MISSED'}"
 
@@ -352,6 +409,7 @@ def main() -> None:
     parser.add_argument("--teams", type=int, default=FloorSize.teams)
     parser.add_argument("--trainees-per-team", type=int, default=FloorSize.trainees_per_team)
     parser.add_argument("--activities", type=int, default=FloorSize.activities_per_trainee)
+    parser.add_argument("--warm-up", type=float, default=60.0, help="seconds before targets")
     parser.add_argument("--drain", type=float, default=30.0, help="seconds for jobs to finish")
     parser.add_argument("--out", type=Path, help="write the section into this markdown file")
     parser.add_argument("--keep", action="store_true", help="keep the run's folder (logs)")
@@ -359,7 +417,7 @@ def main() -> None:
     setup = SETUPS[args.setup]
     result = measure(setup, args.users, args.minutes, args)
     command = "python bench/load.py " + " ".join(sys.argv[1:]).replace(f" --out {args.out}", "")
-    text = markdown(result, args.users, args.minutes, command)
+    text = markdown(result, args.users, args.minutes, args.warm_up, command)
     print(text)
     if args.out:
         write_section(args.out, f"load-{setup.name}", text)

@@ -16,11 +16,12 @@ import itertools
 import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from locust import HttpUser, between, constant_pacing, task
+from locust import HttpUser, between, constant_pacing, events, task
 
 PEOPLE: dict[str, Any] = json.loads(Path(os.environ["COACH_LOAD_PEOPLE"]).read_text())
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -40,6 +41,21 @@ REPLIES = (
     "Is there anything else going on that I should know about, so we get this right for you?",
     "Thank you for your time today, I will send the plan to you in writing.",
 )
+
+
+# Every request as it ends (time, name, milliseconds, failed), for bench/load.py to read
+# percentiles over a window of the run (Locust's own statistics cover all of it).
+_TIMINGS = Path(os.environ["COACH_LOAD_TIMINGS"]).open("a", encoding="utf-8")  # noqa: SIM115
+
+
+@events.request.add_listener
+def _record(name: str, response_time: float, exception: object, **_rest: object) -> None:
+    _TIMINGS.write(f"{time.time():.3f}\t{name}\t{response_time:.1f}\t{int(bool(exception))}\n")
+
+
+@events.quitting.add_listener
+def _close(**_rest: object) -> None:
+    _TIMINGS.close()
 
 
 def _next(role: str) -> str:

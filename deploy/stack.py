@@ -34,6 +34,7 @@ from psycopg import sql
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = REPO / "deploy" / "gunicorn.conf.py"
 READY_TIMEOUT_S = 180.0
+WORKER_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,12 @@ class Stack:
         self._start(f"web-{server.port}", command, extra)
 
     def start_worker(self, number: int, **extra: str) -> None:
-        command = [sys.executable, "-m", "flask", "--app", "coach", "coach", "jobs", "worker"]
+        """An rq worker at a lower CPU priority (nice 10): on cores it shares with web
+        processes, a transcription then takes what requests leave instead of delaying them."""
+        command = [
+            "nice", "-n", str(WORKER_NICENESS),
+            sys.executable, "-m", "flask", "--app", "coach", "coach", "jobs", "worker",
+        ]  # fmt: skip
         self._start(f"worker-{number}", command, extra)
 
     def wait_ready(self, server: WebServer, timeout: float = READY_TIMEOUT_S) -> None:
@@ -146,6 +152,14 @@ def ensure_database(admin_url: str, name: str) -> str:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
     return f"{base}/{name}"
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """Drop database ``name`` (a rehearsal's or a benchmark's), its connections closed."""
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def worker_threads(workers: int) -> int:

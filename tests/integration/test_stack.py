@@ -21,7 +21,7 @@ from coach import create_app
 from coach.engines import engines_of
 from coach.extensions import db
 from coach.services.demo import seed_demo
-from deploy.stack import Stack, WebServer, ensure_database, stack_env
+from deploy.stack import Stack, WebServer, drop_database, ensure_database, stack_env
 from tests.conftest import SessionAudio
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.ml]
@@ -65,10 +65,7 @@ def stack(
         yield running, passwords
     finally:
         running.stop()
-        import psycopg
-
-        with psycopg.connect(postgres_admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(postgres_admin_url, name)
 
 
 def signed_in(server: WebServer, email: str, password: str) -> requests.Session:
