@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT_SIZE = 12
@@ -74,15 +74,22 @@ def num(value: float) -> str:
 
 def el(name: str, attrs: Attrs | None = None, *children: str) -> Markup:
     """One element; ``None`` attributes are left out, numbers go through ``num``, and
-    children that are not already Markup are escaped as text."""
-    opening = Markup("<{}").format(name) + Markup("").join(
-        Markup(' {}="{}"').format(key, value if isinstance(value, str) else num(value))
-        for key, value in (attrs or {}).items()
-        if value is not None
-    )
+    children that are not already Markup are escaped as text. Built with ``escape`` and
+    string joins rather than ``Markup.format``: a dashboard draws about 180 elements, and
+    the formatter's parsing was a quarter of the trainee dashboard's time."""
+    tag = escape(name)
+    parts = [f"<{tag}"]
+    for key, value in (attrs or {}).items():
+        if value is not None:
+            shown = value if isinstance(value, str) else num(value)
+            parts.append(f' {escape(key)}="{escape(shown)}"')
     if not children:
-        return opening + Markup("/>")
-    return opening + Markup(">") + Markup("").join(children) + Markup("</{}>").format(name)
+        parts.append("/>")
+    else:
+        parts.append(">")
+        parts.extend(escape(child) for child in children)
+        parts.append(f"</{tag}>")
+    return Markup("".join(parts))  # noqa: S704 (every part above is escaped)
 
 
 def group(children: Iterable[Markup], attrs: Attrs | None = None) -> Markup:

@@ -44,6 +44,10 @@ class OnnxSentenceModel:
 
         options = onnxruntime.SessionOptions()
         options.inter_op_num_threads = 1
+        # Idle intra-op threads sleep instead of spinning: a served process runs encodings
+        # from several request threads beside other processes, and spinning threads burned
+        # the cores those needed (a typed role-play turn's p95 under load, docs/benchmarks.md).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # warnings about unused initialisers are not for users
         self._session = onnxruntime.InferenceSession(
             onnx_graph(model_path, cache_dir), options, providers=["CPUExecutionProvider"]
