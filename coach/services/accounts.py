@@ -127,13 +127,13 @@ def create_user(
     roles = sorted(set(roles))
     if not roles:
         raise ServiceError("Give the account at least one role.")
+    if find_by_email(email) is not None:
+        raise DuplicateEmail("An account with that email address already exists.")
     if db.session.get(Organisation, organisation_id) is None:
         raise NotFound(
             f"There is no organisation {organisation_id}: create it first "
             "(flask coach organisations create --name …)."
         )
-    if find_by_email(email) is not None:
-        raise DuplicateEmail("An account with that email address already exists.")
     temporary = password is None
     secret = generate_password() if password is None else password
     if not temporary:
