@@ -17,6 +17,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -88,6 +89,12 @@ class Person(HttpUser):
     def account(self) -> str:
         raise NotImplementedError
 
+    def listed_call(self, pick: Callable[[list[str]], str]) -> None:
+        """The call list, then the call ``pick`` chooses among those it links to."""
+        found = _CALL_LINK.findall(self.page("/calls", "call list"))
+        if found:
+            self.page(f"/calls/{pick(found)}", "call page")
+
     def page(self, path: str, name: str) -> str:
         with self.client.get(path, name=name, catch_response=True) as answer:
             if answer.status_code != 200:
@@ -114,10 +121,7 @@ class Trainee(Person):
 
     @task(2)
     def calls(self) -> None:
-        listing = self.page("/calls", "call list")
-        found = _CALL_LINK.findall(listing)
-        if found:
-            self.page(f"/calls/{found[0]}", "call page")
+        self.listed_call(lambda found: found[0])  # their latest
 
     @task(1)
     def library(self) -> None:
@@ -206,10 +210,7 @@ class Coach(Person):
 
     @task(3)
     def calls(self) -> None:
-        listing = self.page("/calls", "call list")
-        found = _CALL_LINK.findall(listing)
-        if found:
-            self.page(f"/calls/{found[len(found) // 2]}", "call page")
+        self.listed_call(lambda found: found[len(found) // 2])  # somewhere in the team's
 
 
 class Compliance(Person):
