@@ -546,6 +546,7 @@ class _Writer:
                     "activity_id": activity_id,
                     "organisation_id": self.organisation_id,
                     "person_id": person,
+                    "activity_kind": activity["kind"],
                     "rule_id": f["rule_id"],
                     "severity": f.get("severity") or "",
                     "status": f["status"],

@@ -9,7 +9,7 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from coach.extensions import db
-from coach.models import Call, CallScore, User
+from coach.models import ActivityKind, Call, CallScore, RuleBreach, User
 
 
 def test_models_and_migrations_agree(app: Flask) -> None:
@@ -91,3 +91,78 @@ def test_score_versions_are_backfilled_from_the_stored_json(app: Flask, people) 
         ("default", "1", "2", []),
         (None, None, None, []),
     ]
+
+
+# rule_breaches and activities as revision 0019 left them: before a breach held its kind.
+_ACTIVITIES_0019 = sa.table(
+    "activities",
+    sa.column("id", sa.Integer()),
+    sa.column("organisation_id", sa.Integer()),
+    sa.column("person_id", sa.Integer()),
+    sa.column("kind", sa.String()),
+    sa.column("source_id", sa.Integer()),
+    sa.column("title", sa.String()),
+    sa.column("at", sa.DateTime(timezone=True)),
+    sa.column("overridden", sa.Boolean()),
+    sa.column("critical_findings", sa.Integer()),
+    sa.column("breaches", sa.Integer()),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+_BREACHES_0019 = sa.table(
+    "rule_breaches",
+    sa.column("activity_id", sa.Integer()),
+    sa.column("organisation_id", sa.Integer()),
+    sa.column("person_id", sa.Integer()),
+    sa.column("rule_id", sa.String()),
+    sa.column("severity", sa.String()),
+    sa.column("status", sa.String()),
+    sa.column("at", sa.DateTime(timezone=True)),
+)
+
+
+def test_breaches_get_their_activitys_kind(app: Flask, people) -> None:
+    directory = app.extensions["migrate"].directory
+    now = datetime.now(UTC)
+    with app.app_context():
+        priya = db.session.get(User, people["priya"].user_id)
+        owner = {"organisation_id": priya.organisation_id, "person_id": priya.id}
+        db.session.remove()  # the schema changes below must not wait on this session
+        downgrade(directory=directory, revision="0019_compliance_speed")
+        try:
+            with db.engine.begin() as connection:
+                ids = {}
+                for kind in ("call", "roleplay"):
+                    ids[kind] = connection.execute(
+                        sa.insert(_ACTIVITIES_0019).returning(_ACTIVITIES_0019.c.id),
+                        owner
+                        | {
+                            "kind": kind,
+                            "source_id": 1,
+                            "title": kind,
+                            "at": now,
+                            "overridden": False,
+                            "critical_findings": 0,
+                            "breaches": 1,
+                            "updated_at": now,
+                        },
+                    ).scalar_one()
+                connection.execute(
+                    sa.insert(_BREACHES_0019),
+                    [
+                        owner
+                        | {
+                            "activity_id": activity_id,
+                            "rule_id": "US-FDCPA-806-THREAT",
+                            "severity": "critical",
+                            "status": "violation",
+                            "at": now,
+                        }
+                        for activity_id in ids.values()
+                    ],
+                )
+        finally:
+            upgrade(directory=directory)
+        kinds = dict(
+            db.session.execute(sa.select(RuleBreach.activity_id, RuleBreach.activity_kind)).all()
+        )
+    assert kinds == {ids["call"]: ActivityKind.CALL, ids["roleplay"]: ActivityKind.ROLEPLAY}
