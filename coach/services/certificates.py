@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import select
@@ -43,7 +44,20 @@ class CertificateStatus(enum.StrEnum):
     RECERTIFY = "recertification required"
 
 
-def status_of(certificate: Certificate, now: datetime | None = None) -> CertificateStatus:
+class CertificateDates(Protocol):
+    """What a certificate's status depends on: a loaded ``Certificate`` or a report's row."""
+
+    @property
+    def expires_at(self) -> datetime: ...
+
+    @property
+    def revoked_at(self) -> datetime | None: ...
+
+    @property
+    def recertify_since(self) -> datetime | None: ...
+
+
+def status_of(certificate: CertificateDates, now: datetime | None = None) -> CertificateStatus:
     """Revoked outranks everything; a certificate due for recertification is not valid."""
     now = now or utcnow()
     if certificate.revoked_at is not None:
