@@ -9,7 +9,8 @@ model and these numbers: ``docs/skill-model.md``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -65,11 +66,40 @@ def estimate(observations: Iterable[Observation], skill: str, now: datetime) -> 
     return from_evidence(skill, evidence, successes, max((o.at for o in used), default=None))
 
 
-def mean_of(observations: Iterable[Observation], skill: str, now: datetime) -> float | None:
-    """``estimate(...).mean`` when the evidence is enough, else ``None``: what a trend needs,
-    without the interval (two incomplete-beta inversions, most of an estimate's cost; a
-    trainee's dashboard wants about a hundred means per request)."""
-    return mean_from_evidence(*_sums(_used(observations, skill, now), now))
+def means_at(
+    observations: Iterable[Observation], skill: str, moments: Sequence[datetime]
+) -> list[float | None]:
+    """``estimate(observations, skill, m).mean`` for each of ``moments`` where the evidence
+    then is enough, else ``None``: what trends and weekly sparklines need, without the
+    interval (two incomplete-beta inversions, most of an estimate's cost).
+
+    One pass over the observations, however many moments: decay is exponential, so the sums
+    at any moment are the sums at the latest one scaled by one factor; each moment adds up
+    the observations made by then from running totals."""
+    for moment in moments:
+        require_aware(moment, "moment")
+    if not moments:
+        return []
+    latest = max(moments)
+    used = sorted((o for o in observations if o.skill == skill and o.at <= latest), key=_at)
+    times = [o.at for o in used]
+    evidence_by_then, successes_by_then = [0.0], [0.0]
+    for observation in used:
+        weight = observation.weight * decay(latest - observation.at)
+        evidence_by_then.append(evidence_by_then[-1] + weight)
+        successes_by_then.append(successes_by_then[-1] + weight * observation.score)
+    means: list[float | None] = []
+    for moment in moments:
+        made = bisect_right(times, moment)
+        scale = 0.5 ** ((moment - latest) / HALF_LIFE)  # >= 1: the moment is no later
+        means.append(
+            mean_from_evidence(evidence_by_then[made] * scale, successes_by_then[made] * scale)
+        )
+    return means
+
+
+def _at(observation: Observation) -> datetime:
+    return observation.at
 
 
 def mean_from_evidence(evidence: float, successes: float) -> float | None:
@@ -147,9 +177,7 @@ def trend(
     ``None`` when either end lacks enough evidence to say."""
     if window <= timedelta(0):
         raise ValueError(f"a trend window must be positive, got {window}")
-    relevant = [o for o in observations if o.skill == skill]
-    current = mean_of(relevant, skill, now)
-    earlier = mean_of(relevant, skill, now - window)
+    earlier, current = means_at(observations, skill, [now - window, now])
     if current is None or earlier is None:
         return None
     return current - earlier

@@ -35,7 +35,7 @@ from coach.progress.estimate import (
     decay,
     estimate_all,
     mean_from_evidence,
-    mean_of,
+    means_at,
     trend,
 )
 from coach.progress.moments import Moment, call_moments, run_moments
@@ -262,27 +262,33 @@ def profile_with_history(
     sparklines, from one read of the person's evidence."""
     now = now or utcnow()
     observed = _observation_rows(person.id)
-    by_skill: dict[str, list[Observation]] = {}
-    for o in observed:
-        by_skill.setdefault(o.skill, []).append(o)
+    by_skill = _by_skill(observed)
     moments = [now - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
     history = {
-        skill: [(moment.date(), mean_of(rows, skill, moment)) for moment in moments]
+        skill: list(zip((m.date() for m in moments), means_at(rows, skill, moments), strict=True))
         for skill, rows in by_skill.items()
     }
     return _profile(person, observed, now), history
+
+
+def _by_skill(observed: Iterable[Observation]) -> dict[str, list[Observation]]:
+    grouped: dict[str, list[Observation]] = {}
+    for o in observed:
+        grouped.setdefault(o.skill, []).append(o)
+    return grouped
 
 
 def _profile(person: User, observed: list[Observation], now: datetime) -> list[SkillStatus]:
     taxonomy = _taxonomy()
     estimates = estimate_all(observed, now, [skill.id for skill in taxonomy.skills])
     targets = targets_for(person)
+    by_skill = _by_skill(observed)
     result = []
     for skill in taxonomy.skills:
         found = estimates[skill.id]
         target = targets.get(skill.id)
         gap = target - found.mean if target is not None and found.enough else None
-        moved = trend(observed, skill.id, now)
+        moved = trend(by_skill.get(skill.id, []), skill.id, now)
         result.append(SkillStatus(skill.id, skill.name, found, target, gap, moved))
     return sorted(result, key=_profile_order)
 

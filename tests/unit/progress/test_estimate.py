@@ -15,6 +15,7 @@ from coach.progress.estimate import (
     decay,
     estimate,
     estimate_all,
+    means_at,
     trend,
 )
 from coach.progress.observations import Observation, ObservationError, Source
@@ -182,3 +183,33 @@ def test_trend_is_none_without_enough_evidence_at_either_end() -> None:
 def test_trend_window_must_be_positive() -> None:
     with pytest.raises(ValueError, match="window must be positive"):
         trend([], "empathy", NOW, window=timedelta(0))
+
+
+def test_means_at_many_moments_are_each_moments_estimate() -> None:
+    history = [
+        *calls([0.4, 0.5, 0.6, 0.5], days_ago=70),
+        *calls([0.7, 0.8, 0.7, 0.8], days_ago=20),
+        seen(0.9, days_ago=3),
+        seen(0.2, days_ago=1, skill="negotiation"),
+    ]
+    moments = [NOW - timedelta(days=d) for d in (0, 90, 30, 69, 71, 2)]  # any order
+    expected = [
+        found.mean if found.enough else None
+        for found in (estimate(history, "empathy", m) for m in moments)
+    ]
+    found = means_at(history, "empathy", moments)
+    assert [m is None for m in found] == [e is None for e in expected]
+    assert [m for m in found if m is not None] == pytest.approx(
+        [e for e in expected if e is not None], rel=1e-12
+    )
+    assert expected[1] is None and expected[0] is not None  # both cases are exercised
+    assert expected[3] is not None and expected[4] is None  # the day the calls were made
+
+
+def test_means_at_counts_an_observation_from_its_own_moment_on() -> None:
+    history = calls([0.9] * 4, days_ago=10)
+    before, at, after = means_at(history, "empathy", [NOW - timedelta(days=d) for d in (11, 10, 9)])
+    assert before is None  # not made yet
+    assert at == pytest.approx(estimate(history, "empathy", NOW - timedelta(days=10)).mean)
+    assert after is not None and after < at  # decayed towards the prior
+    assert means_at(history, "empathy", []) == []
