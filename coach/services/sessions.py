@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select, update
 
 from coach.extensions import db
 from coach.models import User, UserSession
-from coach.models._columns import utcnow
+from coach.models._columns import as_utc, utcnow
 
 # last_seen_at is written at most this often, so a busy page does not write on every request.
 _TOUCH_INTERVAL = timedelta(seconds=60)
@@ -49,13 +49,15 @@ def resume(token: str | None, user_id: int) -> User | None:
     user = db.session.get(User, row.user_id)
     if row.user_id != user_id or user is None or not user.active:
         return None
-    db.session.execute(
-        update(UserSession)
-        .where(UserSession.id == row.id, UserSession.last_seen_at < now - _TOUCH_INTERVAL)
-        .values(last_seen_at=now)
-        .execution_options(synchronize_session=False)  # SQLite rows hold naive datetimes
-    )
-    db.session.commit()
+    if as_utc(row.last_seen_at) < now - _TOUCH_INTERVAL:
+        # Only then: a commit expires the user just read, and every page would read it again.
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.id == row.id, UserSession.last_seen_at < now - _TOUCH_INTERVAL)
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)  # SQLite rows hold naive datetimes
+        )
+        db.session.commit()
     return user
 
 

@@ -150,6 +150,16 @@ def test_activity_keeps_a_session_alive(app: Flask, people) -> None:
     assert utcnow() - seen.replace(tzinfo=utcnow().tzinfo) < timedelta(minutes=1)
 
 
+def test_a_session_seen_within_the_minute_is_not_written_again(app: Flask, people) -> None:
+    client = _signed_in(app, people["priya"])
+    _age_sessions(app, last_seen_at=timedelta(seconds=30))
+    with app.app_context():
+        before = db.session.scalar(select(UserSession.last_seen_at))
+    assert _is_signed_in(client)
+    with app.app_context():
+        assert db.session.scalar(select(UserSession.last_seen_at)) == before
+
+
 def test_a_session_expires_after_its_absolute_lifetime_despite_activity(app: Flask, people) -> None:
     client = _signed_in(app, people["priya"])
     hours = app.config["COACH"]["SESSION_MAX_HOURS"]
