@@ -293,14 +293,44 @@ class HeadEstimator:
             return embeddings
         if texts is None or len(texts) != len(embeddings):
             raise ValueError("a lexical head needs the texts beside their embeddings")
-        from scipy.sparse import csr_matrix, hstack
-
         columns = split_fields(texts, self.fields)
         blocks = [
-            block.transform(column, words) * self.lexical_weight
+            block.transform(column, words)
             for block, column in zip(self.word_blocks, columns, strict=True)
         ]
-        return hstack([csr_matrix(embeddings), *blocks]).tocsr()
+        return _side_by_side(embeddings, blocks, self.lexical_weight)
+
+
+def _side_by_side(embeddings: np.ndarray, blocks: Sequence[Any], weight: float) -> Any:
+    """``hstack([csr_matrix(embeddings), *(b * weight for b in blocks)]).tocsr()``, built in
+    one step: the same entries in the same order, so products with it are the same to the
+    last bit, in a third of scipy's time for the one short text a role-play reply is (a
+    reply is judged by a couple of dozen heads, each with its own word blocks)."""
+    from scipy.sparse import csr_matrix
+
+    data: list[np.ndarray] = []
+    indices: list[np.ndarray] = []
+    indptr = [0]
+    for row, values in enumerate(embeddings):
+        columns = np.flatnonzero(values)  # csr_matrix keeps no zeros
+        data.append(values[columns].astype(np.float64))
+        indices.append(columns)
+        offset, stored = embeddings.shape[1], len(columns)
+        for block in blocks:
+            start, end = block.indptr[row], block.indptr[row + 1]
+            data.append(block.data[start:end] * weight)
+            indices.append(block.indices[start:end] + offset)
+            offset, stored = offset + block.shape[1], stored + end - start
+        indptr.append(indptr[-1] + stored)
+    width = embeddings.shape[1] + sum(block.shape[1] for block in blocks)
+    return csr_matrix(
+        (
+            np.concatenate(data) if data else np.zeros(0),
+            np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, np.int32),
+            np.asarray(indptr, dtype=np.int32),
+        ),
+        shape=(len(embeddings), width),
+    )
 
 
 def fit_estimator(
