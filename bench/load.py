@@ -9,8 +9,8 @@ trainees with 200 pieces of practice each), starts Coach the way ``--setup`` nam
 
 - ``sqlite-thread``: SQLite and the in-process thread runner (the defaults of ``make run``),
   under gunicorn with one process of 8 threads (one process: the jobs run in it);
-- ``postgres-rq``: PostgreSQL, gunicorn as deploy/gunicorn.conf.py sets it (a process per
-  core, 4 threads each) and one rq speech worker with ``COACH_ASR_CPU_THREADS`` = cores,
+- ``postgres-rq``: PostgreSQL, gunicorn as deploy/gunicorn.conf.py sets it (two processes
+  per core, 2 threads each) and one rq speech worker with ``COACH_ASR_CPU_THREADS`` = cores,
 
 then runs Locust (bench/load_users.py) headless for ``--minutes`` with ``--users`` people:
 sign-in, dashboards, call lists and pages, role-play typed turns, certification answers, and
@@ -80,7 +80,7 @@ SETUPS = {
     ),
     "postgres-rq": Setup(
         "postgres-rq",
-        "PostgreSQL + rq worker, gunicorn 1 process per core x 4 threads",
+        "PostgreSQL + rq worker, gunicorn 2 processes per core x 2 threads",
         "postgresql",
     ),
 }
@@ -288,7 +288,7 @@ def start_servers(setup: Setup, stack: Stack) -> WebServer:
         server = WebServer(8101, 1)
         stack.start_web(server, WEB_THREADS="8", COACH_JOB_WORKERS="1")
     else:
-        server = WebServer(8101, cores)
+        server = WebServer(8101, 2 * cores)  # deploy/gunicorn.conf.py's default
         stack.start_web(server)
         stack.start_worker(1, COACH_ASR_CPU_THREADS=str(cores))
     stack.wait_ready(server)

@@ -1,9 +1,13 @@
 """gunicorn settings for Coach: ``gunicorn -c deploy/gunicorn.conf.py coach.wsgi:app``.
 
-Threads, not more processes, absorb requests that wait (the database, a spoken reply's
-Whisper run): each worker process holds its own copy of the content and the text models,
-so memory grows with processes and hardly with threads. ``WEB_CONCURRENCY`` sets the
-processes (default: one per core), ``WEB_THREADS`` the threads in each (default 4).
+Two processes per core of two threads each (``WEB_CONCURRENCY`` and ``WEB_THREADS``).
+Threads absorb requests that wait (the database, a spoken reply's Whisper run), but Python
+runs one thread of a process at a time, and a kept-alive connection stays with the process
+that accepted it: under load, requests queued inside a busy process while another idled
+(docs/deployment.md, "Capacity"; the trainee dashboard's p95 under the load test fell when
+one process per core of four threads became two of two). Each process holds its own
+content and text models (about 1 GB once role-play is used), so memory, not CPU, bounds
+``WEB_CONCURRENCY`` on a big machine.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from gunicorn.arbiter import Arbiter
 from gunicorn.workers.base import Worker
 
 bind = ["127.0.0.1:8000"]  # a container passes --bind 0.0.0.0:8000
-workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS") or 4)
+threads = int(os.environ.get("WEB_THREADS") or 2)
 # An upload of a long call is streamed to disk within one request; a worker is only
 # declared dead after this long without a sign of life.
 timeout = 120
