@@ -288,7 +288,7 @@ def start_servers(setup: Setup, stack: Stack) -> WebServer:
         server = WebServer(8101, 1)
         stack.start_web(server, WEB_THREADS="8", COACH_JOB_WORKERS="1")
     else:
-        server = WebServer(8101, 2 * cores)  # deploy/gunicorn.conf.py's default
+        server = WebServer(8101)  # as many processes as deploy/gunicorn.conf.py sets
         stack.start_web(server)
         stack.start_worker(1, COACH_ASR_CPU_THREADS=str(cores))
     stack.wait_ready(server)

@@ -40,7 +40,7 @@ WORKER_NICENESS = 10
 @dataclass(frozen=True)
 class WebServer:
     port: int
-    processes: int
+    processes: int | None = None  # None: deploy/gunicorn.conf.py's default
 
     @property
     def url(self) -> str:
@@ -61,10 +61,10 @@ class Stack:
         subprocess.run(command, cwd=REPO, env=dict(self.env), check=True)  # noqa: S603
 
     def start_web(self, server: WebServer, **extra: str) -> None:
+        workers = [] if server.processes is None else ["--workers", str(server.processes)]
         command = [
             sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF),
-            "--bind", f"127.0.0.1:{server.port}", "--workers", str(server.processes),
-            "coach.wsgi:app",
+            "--bind", f"127.0.0.1:{server.port}", *workers, "coach.wsgi:app",
         ]  # fmt: skip
         self._start(f"web-{server.port}", command, extra)
 

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from coach.progress.beta import beta_quantile
 from coach.progress.observations import Observation, require_aware
@@ -81,7 +82,9 @@ def means_at(
     if not moments:
         return []
     latest = max(moments)
-    used = sorted((o for o in observations if o.skill == skill and o.at <= latest), key=_at)
+    used = sorted(
+        (o for o in observations if o.skill == skill and o.at <= latest), key=attrgetter("at")
+    )
     times = [o.at for o in used]
     evidence_by_then, successes_by_then = [0.0], [0.0]
     for observation in used:
@@ -96,10 +99,6 @@ def means_at(
             mean_from_evidence(evidence_by_then[made] * scale, successes_by_then[made] * scale)
         )
     return means
-
-
-def _at(observation: Observation) -> datetime:
-    return observation.at
 
 
 def mean_from_evidence(evidence: float, successes: float) -> float | None:

@@ -49,11 +49,12 @@ def resume(token: str | None, user_id: int) -> User | None:
     user = db.session.get(User, row.user_id)
     if row.user_id != user_id or user is None or not user.active:
         return None
-    if as_utc(row.last_seen_at) < now - _TOUCH_INTERVAL:
+    stale = now - _TOUCH_INTERVAL
+    if as_utc(row.last_seen_at) < stale:
         # Only then: a commit expires the user just read, and every page would read it again.
         db.session.execute(
             update(UserSession)
-            .where(UserSession.id == row.id, UserSession.last_seen_at < now - _TOUCH_INTERVAL)
+            .where(UserSession.id == row.id, UserSession.last_seen_at < stale)
             .values(last_seen_at=now)
             .execution_options(synchronize_session=False)  # SQLite rows hold naive datetimes
         )

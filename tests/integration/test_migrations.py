@@ -1,5 +1,7 @@
 """The migrations build exactly the schema the models describe, on both databases."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -59,25 +61,33 @@ def _a_call(owner: User) -> int:
     return call.id
 
 
-def test_score_versions_are_backfilled_from_the_stored_json(app: Flask, people) -> None:
+@contextmanager
+def _rows_at(app: Flask, revision: str) -> Iterator[sa.Connection]:
+    """A connection to the database migrated down to ``revision``, for inserting rows as
+    they were then; upgraded to the head afterwards (inside an app context)."""
     directory = app.extensions["migrate"].directory
+    db.session.remove()  # the schema changes below must not wait on this session
+    downgrade(directory=directory, revision=revision)
+    try:
+        with db.engine.begin() as connection:
+            yield connection
+    finally:
+        upgrade(directory=directory)
+
+
+def test_score_versions_are_backfilled_from_the_stored_json(app: Flask, people) -> None:
     stored = {"scorecard": {"id": "default", "version": "1"}, "versions": {"engine": "2"}}
+    rows = [
+        {"transcript_version": 1, "total": 80.0, "data": stored},
+        {"transcript_version": 2, "total": None, "data": {"total": None}},
+    ]
     with app.app_context():
         call_id = _a_call(db.session.get(User, people["priya"].user_id))
-        db.session.remove()  # the schema changes below must not wait on this session
-        downgrade(directory=directory, revision="0003_call_scores")
-        try:
-            rows = [
-                {"transcript_version": 1, "total": 80.0, "data": stored},
-                {"transcript_version": 2, "total": None, "data": {"total": None}},
-            ]
-            with db.engine.begin() as connection:
-                connection.execute(
-                    sa.insert(_SCORES_0003),
-                    [row | {"call_id": call_id, "created_at": datetime.now(UTC)} for row in rows],
-                )
-        finally:
-            upgrade(directory=directory)
+        with _rows_at(app, "0003_call_scores") as connection:
+            connection.execute(
+                sa.insert(_SCORES_0003),
+                [row | {"call_id": call_id, "created_at": datetime.now(UTC)} for row in rows],
+            )
         backfilled = db.session.execute(
             sa.select(
                 CallScore.scorecard_id,
@@ -121,47 +131,42 @@ _BREACHES_0019 = sa.table(
 
 
 def test_breaches_get_their_activitys_kind(app: Flask, people) -> None:
-    directory = app.extensions["migrate"].directory
     now = datetime.now(UTC)
     with app.app_context():
         priya = db.session.get(User, people["priya"].user_id)
         owner = {"organisation_id": priya.organisation_id, "person_id": priya.id}
-        db.session.remove()  # the schema changes below must not wait on this session
-        downgrade(directory=directory, revision="0019_compliance_speed")
-        try:
-            with db.engine.begin() as connection:
-                ids = {}
-                for kind in ("call", "roleplay"):
-                    ids[kind] = connection.execute(
-                        sa.insert(_ACTIVITIES_0019).returning(_ACTIVITIES_0019.c.id),
-                        owner
-                        | {
-                            "kind": kind,
-                            "source_id": 1,
-                            "title": kind,
-                            "at": now,
-                            "overridden": False,
-                            "critical_findings": 0,
-                            "breaches": 1,
-                            "updated_at": now,
-                        },
-                    ).scalar_one()
-                connection.execute(
-                    sa.insert(_BREACHES_0019),
-                    [
-                        owner
-                        | {
-                            "activity_id": activity_id,
-                            "rule_id": "US-FDCPA-806-THREAT",
-                            "severity": "critical",
-                            "status": "violation",
-                            "at": now,
-                        }
-                        for activity_id in ids.values()
-                    ],
-                )
-        finally:
-            upgrade(directory=directory)
+        with _rows_at(app, "0019_compliance_speed") as connection:
+            ids = {
+                kind: connection.execute(
+                    sa.insert(_ACTIVITIES_0019).returning(_ACTIVITIES_0019.c.id),
+                    owner
+                    | {
+                        "kind": kind,
+                        "source_id": 1,
+                        "title": kind,
+                        "at": now,
+                        "overridden": False,
+                        "critical_findings": 0,
+                        "breaches": 1,
+                        "updated_at": now,
+                    },
+                ).scalar_one()
+                for kind in ("call", "roleplay")
+            }
+            connection.execute(
+                sa.insert(_BREACHES_0019),
+                [
+                    owner
+                    | {
+                        "activity_id": activity_id,
+                        "rule_id": "US-FDCPA-806-THREAT",
+                        "severity": "critical",
+                        "status": "violation",
+                        "at": now,
+                    }
+                    for activity_id in ids.values()
+                ],
+            )
         kinds = dict(
             db.session.execute(sa.select(RuleBreach.activity_id, RuleBreach.activity_kind)).all()
         )
