@@ -10,12 +10,13 @@ model and these numbers: ``docs/skill-model.md``."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
 
-from coach.progress.beta import beta_quantile
+from scipy.special import betaincinv
+
 from coach.progress.observations import Observation, require_aware
 
 # Evidence loses half its weight every 30 days: the last month counts most, a quarter ago
@@ -60,45 +61,63 @@ def decay(age: timedelta) -> float:
     return 0.5 ** (max(age, timedelta(0)) / HALF_LIFE)
 
 
+class Timeline:
+    """One skill's evidence as running totals, so its estimate at any moment up to ``latest``
+    costs a bisection: decay is exponential, so the sums at a moment are the sums of what was
+    observed by then, decayed to ``latest``, scaled by one factor. A profile's estimate, its
+    trend and its weekly sparkline then share one pass over the observations."""
+
+    def __init__(self, observations: Iterable[Observation], skill: str, latest: datetime):
+        self.skill = skill
+        self.latest = require_aware(latest, "latest")
+        used = sorted(
+            (o for o in observations if o.skill == skill and o.at <= latest), key=attrgetter("at")
+        )
+        self._times = [o.at for o in used]
+        self._evidence, self._successes = [0.0], [0.0]
+        for observation in used:
+            weight = observation.weight * decay(latest - observation.at)
+            self._evidence.append(self._evidence[-1] + weight)
+            self._successes.append(self._successes[-1] + weight * observation.score)
+
+    @property
+    def observed(self) -> bool:
+        """Whether anything was observed by ``latest``."""
+        return bool(self._times)
+
+    def _sums_at(self, moment: datetime) -> tuple[int, float, float]:
+        """(observations made by ``moment``, decayed evidence, decayed successes) then."""
+        if moment > self.latest:
+            raise ValueError(f"a timeline up to {self.latest} cannot say what {moment} holds")
+        made = bisect_right(self._times, require_aware(moment, "moment"))
+        scale = 0.5 ** ((moment - self.latest) / HALF_LIFE)  # >= 1: the moment is no later
+        return made, self._evidence[made] * scale, self._successes[made] * scale
+
+    def estimate_at(self, moment: datetime) -> SkillEstimate:
+        made, evidence, successes = self._sums_at(moment)
+        last_seen = self._times[made - 1] if made else None
+        return from_evidence(self.skill, evidence, successes, last_seen)
+
+    def mean_at(self, moment: datetime) -> float | None:
+        """The estimate's mean at ``moment`` when the evidence then is enough, else ``None``;
+        without the interval (two incomplete-beta inversions, most of an estimate's cost)."""
+        _, evidence, successes = self._sums_at(moment)
+        return mean_from_evidence(evidence, successes)
+
+    def trend(self, window: timedelta = TREND_WINDOW) -> float | None:
+        """How much the mean moved over ``window`` up to ``latest`` (positive: better), or
+        ``None`` when either end lacks enough evidence to say."""
+        if window <= timedelta(0):
+            raise ValueError(f"a trend window must be positive, got {window}")
+        earlier, current = self.mean_at(self.latest - window), self.mean_at(self.latest)
+        if current is None or earlier is None:
+            return None
+        return current - earlier
+
+
 def estimate(observations: Iterable[Observation], skill: str, now: datetime) -> SkillEstimate:
     """The estimate of ``skill`` as of ``now``: observations after ``now`` are not used yet."""
-    used = _used(observations, skill, now)
-    evidence, successes = _sums(used, now)
-    return from_evidence(skill, evidence, successes, max((o.at for o in used), default=None))
-
-
-def means_at(
-    observations: Iterable[Observation], skill: str, moments: Sequence[datetime]
-) -> list[float | None]:
-    """``estimate(observations, skill, m).mean`` for each of ``moments`` where the evidence
-    then is enough, else ``None``: what trends and weekly sparklines need, without the
-    interval (two incomplete-beta inversions, most of an estimate's cost).
-
-    One pass over the observations, however many moments: decay is exponential, so the sums
-    at any moment are the sums at the latest one scaled by one factor; each moment adds up
-    the observations made by then from running totals."""
-    for moment in moments:
-        require_aware(moment, "moment")
-    if not moments:
-        return []
-    latest = max(moments)
-    used = sorted(
-        (o for o in observations if o.skill == skill and o.at <= latest), key=attrgetter("at")
-    )
-    times = [o.at for o in used]
-    evidence_by_then, successes_by_then = [0.0], [0.0]
-    for observation in used:
-        weight = observation.weight * decay(latest - observation.at)
-        evidence_by_then.append(evidence_by_then[-1] + weight)
-        successes_by_then.append(successes_by_then[-1] + weight * observation.score)
-    means: list[float | None] = []
-    for moment in moments:
-        made = bisect_right(times, moment)
-        scale = 0.5 ** ((moment - latest) / HALF_LIFE)  # >= 1: the moment is no later
-        means.append(
-            mean_from_evidence(evidence_by_then[made] * scale, successes_by_then[made] * scale)
-        )
-    return means
+    return Timeline(observations, skill, now).estimate_at(now)
 
 
 def mean_from_evidence(evidence: float, successes: float) -> float | None:
@@ -108,20 +127,6 @@ def mean_from_evidence(evidence: float, successes: float) -> float | None:
         return None
     a, b = _shape(evidence, successes)
     return a / (a + b)
-
-
-def _used(observations: Iterable[Observation], skill: str, now: datetime) -> list[Observation]:
-    require_aware(now, "now")
-    return [o for o in observations if o.skill == skill and o.at <= now]
-
-
-def _sums(used: Iterable[Observation], now: datetime) -> tuple[float, float]:
-    evidence = successes = 0.0
-    for observation in used:
-        weight = observation.weight * decay(now - observation.at)
-        evidence += weight
-        successes += weight * observation.score
-    return evidence, successes
 
 
 def _shape(evidence: float, successes: float) -> tuple[float, float]:
@@ -147,23 +152,12 @@ def from_evidence(
     return SkillEstimate(
         skill=skill,
         mean=a / (a + b),
-        low=beta_quantile(tail, a, b),
-        high=beta_quantile(1.0 - tail, a, b),
+        low=float(betaincinv(a, b, tail)),
+        high=float(betaincinv(a, b, 1.0 - tail)),
         evidence=evidence,
         enough=_enough(evidence),
         last_seen=last_seen,
     )
-
-
-def estimate_all(
-    observations: Iterable[Observation], now: datetime, skills: Iterable[str] = ()
-) -> dict[str, SkillEstimate]:
-    """A profile: every observed skill and every one in ``skills`` (unobserved: the prior),
-    by skill id."""
-    by_skill: dict[str, list[Observation]] = {skill: [] for skill in skills}
-    for observation in observations:
-        by_skill.setdefault(observation.skill, []).append(observation)
-    return {skill: estimate(by_skill[skill], skill, now) for skill in sorted(by_skill)}
 
 
 def trend(
@@ -174,9 +168,4 @@ def trend(
 ) -> float | None:
     """How much the estimate moved over ``window`` up to ``now`` (positive: better), or
     ``None`` when either end lacks enough evidence to say."""
-    if window <= timedelta(0):
-        raise ValueError(f"a trend window must be positive, got {window}")
-    earlier, current = means_at(observations, skill, [now - window, now])
-    if current is None or earlier is None:
-        return None
-    return current - earlier
+    return Timeline(observations, skill, now).trend(window)

@@ -30,14 +30,7 @@ from coach.models import (
     User,
 )
 from coach.models._columns import as_utc, utcnow
-from coach.progress.estimate import (
-    SkillEstimate,
-    decay,
-    estimate_all,
-    mean_from_evidence,
-    means_at,
-    trend,
-)
+from coach.progress.estimate import SkillEstimate, Timeline, decay, mean_from_evidence
 from coach.progress.moments import Moment, call_moments, run_moments
 from coach.progress.observations import Observation, from_quiz_attempt, from_scorecard
 from coach.progress.scorecard_overrides import overridden_card
@@ -251,7 +244,8 @@ def _observation_rows(person_id: int) -> list[Observation]:
 def profile(person: User, now: datetime | None = None) -> list[SkillStatus]:
     """Every skill of the taxonomy for ``person``: estimate, target, gap and 30-day trend;
     the targeted skills first, largest gap first, then the others by name."""
-    return _profile(person, _observation_rows(person.id), now or utcnow())
+    now = now or utcnow()
+    return _profile(person, _timelines(_observation_rows(person.id), now), now)
 
 
 def profile_with_history(
@@ -259,37 +253,35 @@ def profile_with_history(
 ) -> tuple[list[SkillStatus], dict[str, list[tuple[date, float | None]]]]:
     """:func:`profile`, and each observed skill's estimate at the end of each of the last
     ``weeks`` weeks (oldest first; ``None`` where the evidence then was too thin) for trend
-    sparklines, from one read of the person's evidence."""
+    sparklines, from one read of the person's evidence and one pass over it."""
     now = now or utcnow()
-    observed = _observation_rows(person.id)
-    by_skill = _by_skill(observed)
+    timelines = _timelines(_observation_rows(person.id), now)
     moments = [now - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
     history = {
-        skill: list(zip((m.date() for m in moments), means_at(rows, skill, moments), strict=True))
-        for skill, rows in by_skill.items()
+        skill: [(moment.date(), timeline.mean_at(moment)) for moment in moments]
+        for skill, timeline in timelines.items()
+        if timeline.observed
     }
-    return _profile(person, observed, now), history
+    return _profile(person, timelines, now), history
 
 
-def _by_skill(observed: Iterable[Observation]) -> dict[str, list[Observation]]:
-    grouped: dict[str, list[Observation]] = {}
+def _timelines(observed: Iterable[Observation], now: datetime) -> dict[str, Timeline]:
+    """A timeline for every skill of the taxonomy and every other skill observed."""
+    grouped: dict[str, list[Observation]] = {skill.id: [] for skill in _taxonomy().skills}
     for o in observed:
         grouped.setdefault(o.skill, []).append(o)
-    return grouped
+    return {skill: Timeline(rows, skill, now) for skill, rows in grouped.items()}
 
 
-def _profile(person: User, observed: list[Observation], now: datetime) -> list[SkillStatus]:
-    taxonomy = _taxonomy()
-    estimates = estimate_all(observed, now, [skill.id for skill in taxonomy.skills])
+def _profile(person: User, timelines: Mapping[str, Timeline], now: datetime) -> list[SkillStatus]:
     targets = targets_for(person)
-    by_skill = _by_skill(observed)
     result = []
-    for skill in taxonomy.skills:
-        found = estimates[skill.id]
+    for skill in _taxonomy().skills:
+        timeline = timelines[skill.id]
+        found = timeline.estimate_at(now)
         target = targets.get(skill.id)
         gap = target - found.mean if target is not None and found.enough else None
-        moved = trend(by_skill.get(skill.id, []), skill.id, now)
-        result.append(SkillStatus(skill.id, skill.name, found, target, gap, moved))
+        result.append(SkillStatus(skill.id, skill.name, found, target, gap, timeline.trend()))
     return sorted(result, key=_profile_order)
 
 

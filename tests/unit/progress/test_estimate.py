@@ -12,10 +12,9 @@ from coach.progress.estimate import (
     MIN_EVIDENCE,
     PRIOR_MEAN,
     SkillEstimate,
+    Timeline,
     decay,
     estimate,
-    estimate_all,
-    means_at,
     trend,
 )
 from coach.progress.observations import Observation, ObservationError, Source
@@ -144,17 +143,8 @@ def test_last_seen_is_the_newest_observation_used() -> None:
 
 
 def test_a_naive_now_is_refused() -> None:
-    with pytest.raises(ObservationError, match="now must be a timezone-aware datetime"):
+    with pytest.raises(ObservationError, match="latest must be a timezone-aware datetime"):
         estimate([], "empathy", datetime(2026, 12, 1))
-
-
-def test_estimate_all_covers_observed_and_asked_for_skills_in_order() -> None:
-    profile = estimate_all(
-        [seen(0.8), seen(0.4, skill="negotiation")], NOW, skills=("compliance", "empathy")
-    )
-    assert list(profile) == ["compliance", "empathy", "negotiation"]
-    assert profile["compliance"].evidence == 0.0
-    assert profile["empathy"] == estimate([seen(0.8)], "empathy", NOW)
 
 
 def test_trend_is_the_change_over_the_window() -> None:
@@ -185,31 +175,37 @@ def test_trend_window_must_be_positive() -> None:
         trend([], "empathy", NOW, window=timedelta(0))
 
 
-def test_means_at_many_moments_are_each_moments_estimate() -> None:
+def test_a_timeline_gives_each_moments_estimate() -> None:
     history = [
         *calls([0.4, 0.5, 0.6, 0.5], days_ago=70),
         *calls([0.7, 0.8, 0.7, 0.8], days_ago=20),
         seen(0.9, days_ago=3),
         seen(0.2, days_ago=1, skill="negotiation"),
     ]
+    timeline = Timeline(history, "empathy", NOW)
     moments = [NOW - timedelta(days=d) for d in (0, 90, 30, 69, 71, 2)]  # any order
-    expected = [
-        found.mean if found.enough else None
-        for found in (estimate(history, "empathy", m) for m in moments)
-    ]
-    found = means_at(history, "empathy", moments)
-    assert [m is None for m in found] == [e is None for e in expected]
-    assert [m for m in found if m is not None] == pytest.approx(
-        [e for e in expected if e is not None], rel=1e-12
-    )
-    assert expected[1] is None and expected[0] is not None  # both cases are exercised
-    assert expected[3] is not None and expected[4] is None  # the day the calls were made
+    for moment in moments:
+        expected, found = estimate(history, "empathy", moment), timeline.estimate_at(moment)
+        assert found.mean == pytest.approx(expected.mean, rel=1e-12)
+        assert found.low == pytest.approx(expected.low, rel=1e-9)
+        assert found.evidence == pytest.approx(expected.evidence, rel=1e-12)
+        assert (found.enough, found.last_seen) == (expected.enough, expected.last_seen)
+        assert timeline.mean_at(moment) == (pytest.approx(found.mean) if found.enough else None)
+    enough = [timeline.mean_at(moment) is not None for moment in moments]
+    assert enough[0] and not enough[1]  # both cases are exercised
+    assert enough[3] and not enough[4]  # the day the calls were made
 
 
-def test_means_at_counts_an_observation_from_its_own_moment_on() -> None:
-    history = calls([0.9] * 4, days_ago=10)
-    before, at, after = means_at(history, "empathy", [NOW - timedelta(days=d) for d in (11, 10, 9)])
+def test_a_timeline_counts_an_observation_from_its_own_moment_on() -> None:
+    timeline = Timeline(calls([0.9] * 4, days_ago=10), "empathy", NOW)
+    before, at, after = (timeline.mean_at(NOW - timedelta(days=d)) for d in (11, 10, 9))
     assert before is None  # not made yet
-    assert at == pytest.approx(estimate(history, "empathy", NOW - timedelta(days=10)).mean)
-    assert after is not None and after < at  # decayed towards the prior
-    assert means_at(history, "empathy", []) == []
+    assert at is not None and after is not None and after < at  # decayed towards the prior
+    assert timeline.observed
+    assert not Timeline(calls([0.9], days_ago=-1), "empathy", NOW).observed  # not yet made
+
+
+def test_a_timeline_cannot_see_past_its_latest_moment() -> None:
+    timeline = Timeline(calls([0.9] * 4, days_ago=10), "empathy", NOW - timedelta(days=5))
+    with pytest.raises(ValueError, match="cannot say"):
+        timeline.mean_at(NOW)
