@@ -28,8 +28,16 @@ TOP_RULES_DAYS = 30
 
 
 @dataclass(frozen=True)
+class MyTeam:
+    """A team a trainee is in, as their dashboard names it."""
+
+    name: str
+    coach_name: str | None
+
+
+@dataclass(frozen=True)
 class TraineeOverview:
-    teams: list[Team]
+    teams: list[MyTeam]
     assignments: list[DueAssignment]
     practice: list[DuePractice]
     recent: list[Activity]
@@ -58,11 +66,16 @@ class AdminOverview:
 
 
 def trainee_overview(user: User) -> TraineeOverview:
-    rows = db.session.scalars(
-        select(Team).join(TeamMember).where(TeamMember.user_id == user.id).order_by(Team.name)
+    # Names only: loading the Team objects would load every member of the team with them.
+    rows = db.session.execute(
+        select(Team.name, User.name)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .outerjoin(User, User.id == Team.coach_id)
+        .where(TeamMember.user_id == user.id)
+        .order_by(Team.name)
     )
     return TraineeOverview(
-        teams=list(rows),
+        teams=[MyTeam(team, coach) for team, coach in rows],
         assignments=assignments.due_for(user),
         practice=practice_assignments.due_for(user),
         recent=progress.recent_activities(user),
