@@ -24,12 +24,12 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy import and_, case, cast, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from coach.extensions import db
 from coach.models import Job, JobStatus
+from coach.models._columns import seconds_between
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 # Pages answer in tens of milliseconds; uploads and spoken replies take seconds.
@@ -106,11 +106,11 @@ class JobCollector(Collector):
         spans = {
             "coach_job_duration_seconds": (
                 "Run time of finished jobs (last start to finish), by kind.",
-                _seconds_between(Job.started_at, Job.finished_at, dialect),
+                seconds_between(Job.started_at, Job.finished_at, dialect),
             ),
             "coach_job_queue_wait_seconds": (
                 "Time finished jobs waited from being queued to their last start, by kind.",
-                _seconds_between(Job.created_at, Job.started_at, dialect),
+                seconds_between(Job.created_at, Job.started_at, dialect),
             ),
         }
         finished = Job.status.in_([JobStatus.DONE, JobStatus.FAILED]) & Job.started_at.is_not(None)
@@ -133,14 +133,3 @@ def _state_name(status: object) -> str:
 def _buckets(cumulative: Sequence[int | None], count: int) -> list[tuple[str, float]]:
     bounds = [(str(bound), float(n or 0)) for bound, n in zip(JOB_BUCKETS, cumulative, strict=True)]
     return [*bounds, ("+Inf", float(count))]
-
-
-def _seconds_between(start: ColumnElement, end: ColumnElement, dialect: str) -> ColumnElement:
-    """``end - start`` in seconds, in SQL (the jobs table is never read row by row here).
-
-    SQLite's Julian day numbers carry about 50 µs of float error at today's dates, enough to
-    put a wait of exactly one second above the 1.0 bucket; rounding to the millisecond keeps
-    a span on the bound it sits on."""
-    if dialect == "postgresql":
-        return cast(func.extract("epoch", end - start), Float)
-    return func.round((func.julianday(end) - func.julianday(start)) * 86400.0, 3)

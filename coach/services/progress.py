@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, literal, select
 
 from coach.extensions import db
 from coach.models import (
@@ -29,8 +29,14 @@ from coach.models import (
     SkillProfile,
     User,
 )
-from coach.models._columns import as_utc, utcnow
-from coach.progress.estimate import SkillEstimate, Timeline, decay, mean_from_evidence
+from coach.models._columns import as_utc, seconds_between, utcnow
+from coach.progress.estimate import (
+    HALF_LIFE,
+    SkillEstimate,
+    Timeline,
+    decay,
+    mean_from_evidence,
+)
 from coach.progress.moments import Moment, call_moments, run_moments
 from coach.progress.observations import Observation, from_quiz_attempt, from_scorecard
 from coach.progress.scorecard_overrides import overridden_card
@@ -197,15 +203,25 @@ def refresh_profile(person_id: int, now: datetime | None = None) -> None:
     share on that row (their foreign keys), which FOR UPDATE would wait on: a deadlock.
     """
     db.session.execute(select(User.id).where(User.id == person_id).with_for_update(key_share=True))
-    rows = _observation_rows(person_id)
-    as_of = max([now or utcnow(), *(o.at for o in rows)])
-    sums: dict[str, list[Any]] = {}
-    for o in rows:
-        weight = o.weight * decay(as_of - o.at)
-        entry = sums.setdefault(o.skill, [0.0, 0.0, o.at])
-        entry[0] += weight
-        entry[1] += weight * o.score
-        entry[2] = max(entry[2], o.at)
+    # Summed by the database: a person's whole history, read on every scored activity.
+    of_person = SkillObservationRow.person_id == person_id
+    newest = db.session.scalar(select(func.max(SkillObservationRow.at)).where(of_person))
+    as_of = now or utcnow()
+    if newest is not None:
+        as_of = max(as_of, as_utc(newest))
+    then = literal(as_of, SkillObservationRow.at.type)
+    age = seconds_between(SkillObservationRow.at, then, db.session.get_bind().dialect.name)
+    weight = SkillObservationRow.weight * func.power(0.5, age / HALF_LIFE.total_seconds())
+    sums = db.session.execute(
+        select(
+            SkillObservationRow.skill,
+            func.sum(weight),
+            func.sum(weight * SkillObservationRow.score),
+            func.max(SkillObservationRow.at),
+        )
+        .where(of_person)
+        .group_by(SkillObservationRow.skill)
+    ).all()
     db.session.execute(delete(SkillProfile).where(SkillProfile.person_id == person_id))
     db.session.add_all(
         SkillProfile(
@@ -214,9 +230,9 @@ def refresh_profile(person_id: int, now: datetime | None = None) -> None:
             evidence=evidence,
             successes=successes,
             as_of=as_of,
-            last_seen=last_seen,
+            last_seen=as_utc(last_seen),
         )
-        for skill, (evidence, successes, last_seen) in sums.items()
+        for skill, evidence, successes, last_seen in sums
     )
     db.session.flush()
 
