@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sqlalchemy import MetaData, event
@@ -26,7 +27,8 @@ class Base(DeclarativeBase):
 
 def install_sqlite_pragmas(engine: Engine) -> None:
     """Turn on foreign keys, WAL, a busy timeout and a larger page cache on every new SQLite
-    connection."""
+    connection, and give it ``power()``, which SQLite builds without math functions lack (the
+    skill profiles' decay is summed in SQL)."""
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
 
@@ -40,3 +42,4 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # index pages per request, about a fifth cheaper when they stay cached.
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
+    dbapi_connection.create_function("power", 2, math.pow, deterministic=True)
