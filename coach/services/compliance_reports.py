@@ -131,7 +131,7 @@ def breaches_by_week(
 
 def calls_scored(officer: User, days: int, now: datetime | None = None) -> int:
     since = (now or utcnow()) - timedelta(days=days)
-    query = select(func.count(Activity.id)).where(*_calls_since(officer, since))
+    query = select(func.count()).where(*_calls_since(officer, since))
     return db.session.scalar(query) or 0
 
 
