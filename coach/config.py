@@ -76,9 +76,6 @@ SETTINGS: dict[str, Setting] = {
     "ASR_BEAM_SIZE": Setting(1, int, minimum=1),
     # 0: every core, up to 4 (see docs/decisions.md); transcriptions take turns on one model.
     "ASR_CPU_THREADS": Setting(0, int, minimum=0),
-    # The CPU priority (nice, 0..19) an rq worker lowers itself to: where it shares cores with
-    # web processes, a page or a typed turn runs before the next slice of a transcription.
-    "WORKER_NICE": Setting(10, int, choices=tuple(range(20))),
     "MAX_UPLOAD_MB": Setting(200, int, minimum=1),
     "MAX_CALL_MINUTES": Setting(60, int, minimum=1),
     # Each upload is decoded in a child process: address space beyond the samples, and the

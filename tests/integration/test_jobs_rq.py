@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -65,52 +64,6 @@ def test_worker_process_transcribes_a_queued_call(rq_app, people, test_audio: Se
         assert call.job.status == JobStatus.DONE and call.job.progress == 1.0
         text = " ".join(t["text"] for t in calls.latest_transcript(call).data["turns"]).lower()
         assert "together we can find a monthly payment" in text
-
-
-def _nice_of_threads(pid: int) -> list[int]:
-    """Every thread's nice value (field 19 of /proc/PID/task/TID/stat; the name before it,
-    in parentheses, may hold spaces)."""
-    values = []
-    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
-        try:
-            values.append(int(stat.read_text().rsplit(")", 1)[1].split()[16]))
-        except (FileNotFoundError, ProcessLookupError):
-            continue  # that thread ended meanwhile
-    return values
-
-
-def test_the_worker_and_whisper_threads_run_at_lower_cpu_priority(
-    rq_app, people, test_audio: SessionAudio
-) -> None:
-    rq, env = rq_app
-    from coach.models import User
-
-    with rq.app_context():
-        owner = db.session.get(User, people["priya"].user_id)
-        details = calls.NewCall("Practice", "initial", "US", "one", True)
-        with test_audio.speech.open("rb") as stream:
-            call_id = calls.create_call(owner, details, stream, "speech.flac").id
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "coach", "coach", "jobs", "worker"],
-        env={**os.environ, **env, "COACH_WORKER_NICE": "12"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            with rq.app_context():
-                if db.session.get(Call, call_id).status == CallStatus.TRANSCRIBED:
-                    break
-            time.sleep(0.5)
-        else:
-            pytest.fail("the worker did not transcribe the call")
-        # Whisper's threads, started for the call, are still there, waiting for the next one.
-        threads = _nice_of_threads(worker.pid)
-        assert len(threads) > 2 and set(threads) == {12}
-    finally:
-        worker.kill()  # it may be scoring the call by now: no need to wait for that
-        worker.wait(timeout=30)
 
 
 def test_worker_refuses_to_run_without_the_rq_runner(app: Flask) -> None:
