@@ -6,7 +6,10 @@ and the retention duties of the agency. A coach reviews trainees' calls but does
 them, and a compliance officer audits what exists; either asks an administrator.
 
 Deleting removes the recording (unless another call keeps the same bytes), every transcript
-version, every scorecard and the call's jobs. One audit entry remains, holding ids only.
+version, every scorecard, the call's jobs, and what its scoring fed elsewhere: the practice
+activity (the dashboard's "recent practice", its title included), its skill evidence, rule
+breaches and flagged moments, and the owner's cached skill profile is rebuilt without them.
+One audit entry remains, holding ids only.
 """
 
 from __future__ import annotations
@@ -17,8 +20,19 @@ from sqlalchemy import delete, select
 
 from coach.errors import Forbidden, ServiceError
 from coach.extensions import db
-from coach.models import Call, CallScore, Job, JobKind, Role, TeamMember, TranscriptVersion, User
-from coach.services import audit
+from coach.models import (
+    Activity,
+    ActivityKind,
+    Call,
+    CallScore,
+    Job,
+    JobKind,
+    Role,
+    TeamMember,
+    TranscriptVersion,
+    User,
+)
+from coach.services import audit, progress
 from coach.services.calls import visible_call
 from coach.services.retention import release_recording
 
@@ -88,6 +102,10 @@ def _erase(actor: User, call: Call) -> None:
     )
     db.session.execute(delete(CallScore).where(CallScore.call_id == call.id))
     db.session.execute(delete(TranscriptVersion).where(TranscriptVersion.call_id == call.id))
+    # Its evidence, breaches and flagged moments go with it (ON DELETE CASCADE).
+    db.session.execute(
+        delete(Activity).where(Activity.kind == ActivityKind.CALL, Activity.source_id == call.id)
+    )
     audit.record(
         actor,
         "call_deleted",
@@ -99,3 +117,4 @@ def _erase(actor: User, call: Call) -> None:
     db.session.delete(call)
     db.session.flush()
     db.session.execute(delete(Job).where(Job.id.in_(job_ids - {None})))
+    progress.refresh_profile(call.owner_id)

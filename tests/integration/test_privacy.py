@@ -18,7 +18,20 @@ from sqlalchemy import select
 
 from coach import create_app
 from coach.extensions import db
-from coach.models import AuditEntry, Call, CallScore, Job, JobKind, TranscriptVersion, User
+from coach.models import (
+    Activity,
+    AuditEntry,
+    Call,
+    CallScore,
+    FlaggedMoment,
+    Job,
+    JobKind,
+    RuleBreach,
+    SkillObservationRow,
+    SkillProfile,
+    TranscriptVersion,
+    User,
+)
 from coach.models._columns import utcnow
 from coach.services.calls import store
 from coach.services.retention import apply_retention
@@ -222,9 +235,14 @@ def test_retention_is_queued_periodically(
 def test_owner_deletes_a_call_with_everything_made_from_it(
     client: FlaskClient, sign_in_as, app, test_audio
 ) -> None:
-    sign_in_as("priya")
-    call_id = _upload(client, test_audio.speech)
+    priya = sign_in_as("priya")
+    call_id = _upload(client, test_audio.speech, title="Payment call with Mrs Example")
     recording = _recording_path(app, call_id)
+    assert "Mrs Example" in client.get("/").get_data(as_text=True)  # recent practice
+    with app.app_context():  # what its scoring fed the skill model and the reports
+        assert db.session.scalars(select(Activity)).one().source_id == call_id
+        assert db.session.scalars(select(SkillObservationRow)).all() != []
+        assert db.session.scalars(select(SkillProfile)).all() != []
     assert 'id="delete-call"' in client.get(f"/calls/{call_id}").get_data(as_text=True)
     page = client.get(f"/calls/{call_id}/delete")
     assert page.status_code == 200 and "for good" in page.get_data(as_text=True)
@@ -240,10 +258,20 @@ def test_owner_deletes_a_call_with_everything_made_from_it(
         assert db.session.scalars(select(TranscriptVersion)).all() == []
         assert db.session.scalars(select(CallScore)).all() == []
         assert db.session.scalars(select(Job)).all() == []
+        for made_from_it in (Activity, SkillObservationRow, RuleBreach, FlaggedMoment):
+            assert db.session.scalars(select(made_from_it)).all() == []
+        # the cached profile no longer counts the call's evidence
+        assert (
+            db.session.scalars(
+                select(SkillProfile).where(SkillProfile.person_id == priya.user_id)
+            ).all()
+            == []
+        )
         entry = db.session.scalars(
             select(AuditEntry).where(AuditEntry.action == "call_deleted")
         ).one()
         assert (entry.target_id, entry.detail) == (call_id, {"by": "owner"})
+    assert "Mrs Example" not in client.get("/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("who", "status"), [("coach", 403), ("jordan", 404), ("compliance", 403)])
