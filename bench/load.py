@@ -373,14 +373,13 @@ def markdown(runs: list[dict], users: int, minutes: float, warm_up_s: float, com
     failures = sum(int(total["Failure Count"]) for total in totals)
     failed_jobs = sum(int(k["failed"]) for run in runs for k in run["jobs"].values())
     exceptions = [line for run in runs for line in run["exceptions"]]
-    several = len(runs) > 1
     lines = [
         f"### Load: {setup.label}",
         "",
         f"`{command}` — {machine()}; Locust on the same cores. {users} simulated people for "
         f"{minutes:g} min, arriving 5 a second and each signing in first (think time 2 to "
-        "8 s; one upload of a 20-s call every 10 s)"
-        + (f", {len(runs)} runs, each on a fresh instance." if several else "."),
+        f"8 s; one upload of a 20-s call every 10 s), {len(runs)} run(s), each on a fresh "
+        "instance.",
         "",
         *[
             f"- run {i}: {int(total['Request Count'])} requests, {total['Failure Count']} "
@@ -395,32 +394,25 @@ def markdown(runs: list[dict], users: int, minutes: float, warm_up_s: float, com
         "",
         f"Targets are judged on the p95 after the first {warm_up_s:.0f} s, when the {users} "
         "sign-ins (an argon2 hash each, about 0.5 s of a core, on purpose) are over, or on the "
-        "whole run's p95 (beside it) for what is only requested while people sign in (-)"
-        + (
-            "; with several runs, on the median of the runs' p95s (p50 and p95 are medians "
-            "too, each run's p95 after warm-up is listed, requests and failures are totals)."
-            if several
-            else "."
-        ),
+        "whole run's p95 (beside it) for what is only requested while people sign in (-); "
+        "with several runs, on the median of the runs' p95s (p50 and p95 are medians "
+        "too, each run's p95 after warm-up is listed, requests and failures are totals).",
         "",
         f"| endpoint | method | requests | failed | p50 ms | p95 ms | p95 after {warm_up_s:.0f} s "
-        + ("| each run's | " if several else "| ")
-        + "max ms | target |",
-        "|---|---|---:|---:|---:|---:|---:|" + ("---:|" if several else "") + "---:|---|",
+        "| each run's | max ms | target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in combine(runs):
         each = " / ".join(f"{p:.0f}" for p in row["p95_runs"]) or "-"  # type: ignore[attr-defined]
         lines.append(
             f"| {row['name']} | {row['method']} | {row['requests']} | {row['failed']} "
             f"| {row['p50']:.0f} | {row['p95']:.0f} | {_ms(row['p95_later'])} "
-            + (f"| {each} " if several else "")
-            + f"| {row['max']:.0f} | {_verdict(row)} |"
+            f"| {each} | {row['max']:.0f} | {_verdict(row)} |"
         )
     lines += [
         "",
-        "| job | queued during the run"
-        + ("s" if several else "")
-        + " | done | failed | queue wait p50 s | queue wait p95 s | run p50 s |",
+        "| job | queued during the runs | done | failed | queue wait p50 s | queue wait p95 s "
+        "| run p50 s |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for kind in sorted({kind for run in runs for kind in run["jobs"]}):

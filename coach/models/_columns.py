@@ -29,8 +29,8 @@ def seconds_between(start: ColumnElement, end: ColumnElement, dialect: str) -> C
     one by one (job timings, decayed evidence).
 
     SQLite's Julian day numbers carry about 50 µs of float error at today's dates, enough to
-    put a wait of exactly one second above the 1.0 bucket; rounding to the millisecond keeps
-    a span on the bound it sits on."""
+    put a span of exactly one second just above 1.0; rounding to the millisecond keeps a
+    span on a bound it sits on (a metrics histogram's bucket)."""
     if dialect == "postgresql":
         return cast(func.extract("epoch", end - start), Float)
     return func.round((func.julianday(end) - func.julianday(start)) * 86400.0, 3)

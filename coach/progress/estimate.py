@@ -158,14 +158,3 @@ def from_evidence(
         enough=_enough(evidence),
         last_seen=last_seen,
     )
-
-
-def trend(
-    observations: Iterable[Observation],
-    skill: str,
-    now: datetime,
-    window: timedelta = TREND_WINDOW,
-) -> float | None:
-    """How much the estimate moved over ``window`` up to ``now`` (positive: better), or
-    ``None`` when either end lacks enough evidence to say."""
-    return Timeline(observations, skill, now).trend(window)

@@ -56,6 +56,7 @@ def delete_call(actor: User, call_id: int) -> None:
     """Delete one call and everything made from it, leaving an audit entry of ids."""
     call = deletable_call(actor, call_id)
     _erase(actor, call)
+    progress.refresh_profile(call.owner_id)
     db.session.commit()
 
 
@@ -64,6 +65,7 @@ def delete_own_calls(user: User) -> int:
     calls = list(db.session.scalars(select(Call).where(Call.owner_id == user.id)))
     for call in calls:
         _erase(user, call)
+    progress.refresh_profile(user.id)
     db.session.commit()
     return len(calls)
 
@@ -79,6 +81,7 @@ def delete_own_account(user: User) -> None:
         raise ServiceError("Administrators' accounts are closed by another administrator.")
     for call in list(db.session.scalars(select(Call).where(Call.owner_id == user.id))):
         _erase(user, call)
+    progress.refresh_profile(user.id)
     db.session.execute(delete(TeamMember).where(TeamMember.user_id == user.id))
     user.name = "Deleted user"
     user.email = f"deleted-{user.id}@deleted.invalid"
@@ -90,6 +93,8 @@ def delete_own_account(user: User) -> None:
 
 
 def _erase(actor: User, call: Call) -> None:
+    """Everything of one call; the caller then rebuilds the owner's skill profile, once for
+    however many calls it erased."""
     if call.recording_deleted_at is None:
         release_recording(call)
     job_ids = {call.job_id, call.score_job_id} | set(
@@ -117,4 +122,3 @@ def _erase(actor: User, call: Call) -> None:
     db.session.delete(call)
     db.session.flush()
     db.session.execute(delete(Job).where(Job.id.in_(job_ids - {None})))
-    progress.refresh_profile(call.owner_id)

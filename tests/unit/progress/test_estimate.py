@@ -15,7 +15,6 @@ from coach.progress.estimate import (
     Timeline,
     decay,
     estimate,
-    trend,
 )
 from coach.progress.observations import Observation, ObservationError, Source
 
@@ -149,7 +148,7 @@ def test_a_naive_now_is_refused() -> None:
 
 def test_trend_is_the_change_over_the_window() -> None:
     history = [*calls([0.5] * 5, days_ago=40), *calls([0.9] * 5, days_ago=1)]
-    change = trend(history, "empathy", NOW)
+    change = Timeline(history, "empathy", NOW).trend()
     now_mean = estimate(history, "empathy", NOW).mean
     then_mean = estimate(history, "empathy", NOW - timedelta(days=30)).mean
     assert change == pytest.approx(now_mean - then_mean)
@@ -158,21 +157,21 @@ def test_trend_is_the_change_over_the_window() -> None:
 
 def test_trend_is_negative_for_a_decline() -> None:
     history = [*calls([0.9] * 5, days_ago=40), *calls([0.4] * 5, days_ago=1)]
-    change = trend(history, "empathy", NOW)
+    change = Timeline(history, "empathy", NOW).trend()
     assert change is not None and change < -0.1
 
 
 def test_trend_is_none_without_enough_evidence_at_either_end() -> None:
     only_recent = calls([0.9] * 5, days_ago=1)
     only_old = calls([0.9] * 3, days_ago=45)
-    assert trend(only_recent, "empathy", NOW) is None
-    assert trend(only_old, "empathy", NOW) is None
-    assert trend([], "empathy", NOW) is None
+    assert Timeline(only_recent, "empathy", NOW).trend() is None
+    assert Timeline(only_old, "empathy", NOW).trend() is None
+    assert Timeline([], "empathy", NOW).trend() is None
 
 
 def test_trend_window_must_be_positive() -> None:
     with pytest.raises(ValueError, match="window must be positive"):
-        trend([], "empathy", NOW, window=timedelta(0))
+        Timeline([], "empathy", NOW).trend(window=timedelta(0))
 
 
 def test_a_timeline_gives_each_moments_estimate() -> None:

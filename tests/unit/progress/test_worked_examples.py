@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.progress.estimate import SkillEstimate, estimate, trend
+from coach.progress.estimate import SkillEstimate, Timeline, estimate
 from coach.progress.observations import Observation, from_quiz_attempt, from_scorecard
 from coach.progress.targets import SkillTargets, gaps
 from coach.scoring.result import SkillObservation
@@ -77,7 +77,7 @@ def test_example_2_enough_and_its_gaps(empathy: list[Observation]) -> None:
     [new] = gaps({"empathy": found}, targets, "new")
     [senior] = gaps({"empathy": found}, targets, "senior")
     assert (round(new.gap or 0, 3), round(senior.gap or 0, 3)) == (-0.053, 0.097)
-    assert trend(history, "empathy", NOW) is None
+    assert Timeline(history, "empathy", NOW).trend() is None
     in_doc("E = 3.384", "**0.653**", f"0.505{DASH}0.793", f"{MINUS}0.053", "**0.097**", "E = 0.71")
 
 
@@ -119,5 +119,5 @@ def test_example_4_an_improving_trainee() -> None:
     then = estimate(history, "negotiation", NOW - timedelta(days=30))
     assert (round(now.mean, 3), round(now.evidence, 2)) == (0.666, 7.12)
     assert (round(then.mean, 3), round(then.evidence, 2)) == (0.572, 5.08)
-    assert round(trend(history, "negotiation", NOW) or 0, 3) == 0.094
+    assert round(Timeline(history, "negotiation", NOW).trend() or 0, 3) == 0.094
     in_doc("**0.666** (E = 7.12)", "**0.572** (E = 5.08)", "**+0.094**")
