@@ -85,7 +85,8 @@ def test_typed_card_details_are_stored_shown_and_exported_redacted(
         client.get(f"/calls/{call_id}/transcript.vtt").get_data(as_text=True),
     ]
     with app.app_context():
-        stored = [json.dumps(v.data) for v in db.session.scalars(select(TranscriptVersion))]
+        versions = select(TranscriptVersion).order_by(TranscriptVersion.version)
+        stored = [json.dumps(v.data) for v in db.session.scalars(versions)]
         scores = [json.dumps(s.data) for s in db.session.scalars(select(CallScore))]
     assert len(stored) == 2 and len(scores) == 2  # the ASR version, the edit, a score of each
     for text in exports + stored + scores:
