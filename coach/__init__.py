@@ -17,7 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``INSTANCE_PATH`` (or the ``COACH_INSTANCE_PATH`` environment variable) picks the
     instance folder (default ``<repo>/instance``).
     """
-    from coach.config import REPO_ROOT, flask_settings, load_config
+    from coach.config import REPO_ROOT, flask_settings, instance_path_from, load_config
     from coach.observability.logs import install_request_logging
     from coach.private_files import private_dir, private_sqlite_files, restrict_new_files
     from coach.wiring import (
@@ -31,8 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
 
     overrides = dict(config or {})
-    default_instance = os.environ.get("COACH_INSTANCE_PATH") or REPO_ROOT / "instance"
-    instance_path = Path(overrides.pop("INSTANCE_PATH", default_instance)).resolve()
+    instance_path = Path(
+        overrides.pop("INSTANCE_PATH", None) or instance_path_from(os.environ)
+    ).resolve()
     restrict_new_files()
     private_dir(instance_path)
     app = Flask(

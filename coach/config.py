@@ -117,16 +117,35 @@ def load_config(
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Resolve every setting in precedence order and return the validated mapping."""
+    values = _layered(instance_path, os.environ if environ is None else environ)
+    values.update(overrides or {})
+    _validate(values)
+    _fill_derived(values, instance_path)
+    return values
+
+
+def read_setting(key: str, environ: Mapping[str, str] | None = None) -> Any:
+    """One validated setting of the instance the environment names, without deriving paths
+    or secrets: for gunicorn's arbiter, which logs before (and without) building an app."""
     environ = os.environ if environ is None else environ
+    values = _layered(instance_path_from(environ), environ)
+    _validate(values)
+    return values[key]
+
+
+def instance_path_from(environ: Mapping[str, str]) -> Path:
+    """``COACH_INSTANCE_PATH``, else ``<repo>/instance``."""
+    return Path(environ.get("COACH_INSTANCE_PATH") or REPO_ROOT / "instance").resolve()
+
+
+def _layered(instance_path: Path, environ: Mapping[str, str]) -> dict[str, Any]:
+    """Defaults, then the instance file, then ``COACH_*`` variables."""
     values: dict[str, Any] = {key: setting.default for key, setting in SETTINGS.items()}
     values.update(_read_instance_file(instance_path / "config.py"))
     for key, setting in SETTINGS.items():
         text = environ.get(f"COACH_{key}")
         if text is not None and text != "":
             values[key] = _parse(key, setting, text)
-    values.update(overrides or {})
-    _validate(values)
-    _fill_derived(values, instance_path)
     return values
 
 

@@ -36,6 +36,9 @@ keepalive = 75
 # strings; Coach writes its own access lines without them (coach/observability/logs.py).
 accesslog = None
 errorlog = "-"
+# gunicorn's own lines in Coach's format, without paths, query strings or client addresses;
+# named, not imported: the class loads Coach after PROMETHEUS_MULTIPROC_DIR is set below.
+logger_class = "coach.observability.gunicorn_logs.CoachLogger"
 # gunicorn's control socket sits at one path per user: a second server on the machine would
 # take it over; Coach is run by its process manager and signals, not by gunicornc.
 control_socket_disable = True

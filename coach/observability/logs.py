@@ -185,6 +185,14 @@ def _is_plain_stdlib_handler(handler: logging.Handler) -> bool:
     )
 
 
+def formatter_for(fmt: str) -> logging.Formatter:
+    """Coach's formatter for ``COACH_LOG_FORMAT``: also given to gunicorn's own log
+    (deploy/gunicorn.conf.py), so that its lines are as structured and message-free."""
+    if fmt not in FORMATS:
+        raise ValueError(f"log format must be one of {', '.join(FORMATS)}")
+    return JsonFormatter() if fmt == "json" else TextFormatter()
+
+
 def configure(level: str, fmt: str) -> None:
     """Set Coach's level and the log format; safe to call again (each app built calls it).
 
@@ -193,15 +201,13 @@ def configure(level: str, fmt: str) -> None:
     JSON mode the plain stdlib ones among them get the JSON formatter too (and get their
     own back if a later call asks for text), so that every line on stderr is JSON.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"log format must be one of {', '.join(FORMATS)}")
+    formatter = formatter_for(fmt)
     global _werkzeug_level_set
     logging.getLogger("coach").setLevel(level)
     # SQL statement logging stays off whatever the root logger says: the statements'
     # neighbours in a log are the personal data they carry.
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     root = logging.getLogger()
-    formatter: logging.Formatter = JsonFormatter() if fmt == "json" else TextFormatter()
     own = [handler for handler in root.handlers if getattr(handler, _OWN_HANDLER, False)]
     if not root.handlers:
         handler = logging.StreamHandler()  # stderr

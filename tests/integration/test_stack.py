@@ -5,6 +5,7 @@ the jobs as the database holds them."""
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import time
@@ -150,3 +151,13 @@ def test_upload_through_gunicorn_is_transcribed_by_an_rq_worker_and_seen_on_anot
     ).text
     # The status polls, each counted by whichever of the two gunicorn workers answered it.
     assert metric(uploads_metrics, "coach_http_requests_total", endpoint="calls.status") == polls
+
+    # Every line every process wrote is a JSON object, gunicorn's own lines included.
+    processes.stop()
+    written = {
+        log.stem: log.read_text(encoding="utf-8").splitlines()
+        for log in processes.logs.glob("*.log")
+    }
+    assert len(written) == 3 and all(written.values())
+    loggers = {json.loads(line)["logger"] for lines in written.values() for line in lines}
+    assert {"gunicorn.error", "coach.access", "coach.jobs.core"} <= loggers

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.config import ConfigError, load_config
+from coach.config import ConfigError, load_config, read_setting
 from coach.engines import ASR_USES, asr_model, asr_settings
 from coach.speech.model_files import BASE_FOLDER, BASE_SIZE, base_path, tiny_en_path
 from coach.speech.transcriber import AsrSettings, WhisperTranscriber
@@ -32,6 +32,16 @@ def test_environment_overrides_instance_file(tmp_path: Path) -> None:
     values = load_config(tmp_path, environ={"COACH_MAX_UPLOAD_MB": "50"})
     assert values["JOB_RUNNER"] == "inline"
     assert values["MAX_UPLOAD_MB"] == 50
+
+
+def test_one_setting_is_read_as_the_app_would_without_making_a_secret(tmp_path: Path) -> None:
+    (tmp_path / "config.py").write_text("LOG_FORMAT = 'json'\nLOG_LEVEL = 'DEBUG'\n")
+    environ = {"COACH_INSTANCE_PATH": str(tmp_path), "COACH_LOG_LEVEL": "warning"}
+    assert read_setting("LOG_FORMAT", environ) == "json"  # the instance file's
+    assert read_setting("LOG_LEVEL", environ) == "WARNING"  # the environment wins
+    assert not (tmp_path / "secret_key").exists()
+    with pytest.raises(ConfigError, match="COACH_LOG_FORMAT"):
+        read_setting("LOG_FORMAT", {**environ, "COACH_LOG_FORMAT": "xml"})
 
 
 def test_database_url_from_environment_switches_to_postgresql(tmp_path: Path) -> None:
