@@ -411,13 +411,15 @@ def jobs_worker(burst: bool) -> None:
 @coach_group.command("doctor")
 @with_appcontext
 def doctor_command() -> None:
-    """Check the database, Redis (rq runner) and every engine; exit 1 naming what is
-    unavailable and why (jobs needing it wait meanwhile)."""
+    """Check the database, Redis (rq runner), every engine and the debtor's voice; exit 1
+    naming what is unavailable and why (jobs needing it wait meanwhile)."""
     from coach.jobs.doctor import diagnose
 
     checks = diagnose()
     for check in checks:
-        state = "ok" if check.problem is None else f"UNAVAILABLE: {check.problem}"
+        state = f"UNAVAILABLE: {check.problem}" if check.problem is not None else "ok"
+        if check.problem is None and check.detail is not None:
+            state += f" ({check.detail})"
         click.echo(f"{check.name:<16} {state}")
     broken = [check.name for check in checks if check.problem is not None]
     if broken:

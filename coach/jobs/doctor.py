@@ -15,21 +15,36 @@ from coach.jobs.runners import RqRunner
 
 @dataclass(frozen=True)
 class Check:
-    """One dependency: its name, and None when it works or why it does not."""
+    """One dependency: its name, and None when it works or why it does not; ``detail`` says
+    which of several ways it works, where that matters to an operator."""
 
     name: str
     problem: str | None
+    detail: str | None = None
 
 
 def diagnose() -> list[Check]:
-    """The database, Redis (rq runner only), the speech models' files and every engine, each
-    loaded or pinged now."""
+    """The database, Redis (rq runner only), the speech models' files, every engine and the
+    debtor's voice, each loaded or pinged now."""
     checks = readiness()
     engines = engines_of(current_app)
     # Whisper models' files by hash (assembling Whisper base if it is not there yet).
     checks.append(Check("speech models", engines.speech_files_problem()))
     checks += [Check(name, engines.check(name)) for name in ENGINE_NAMES]
+    checks.append(_debtor_voice())
     return checks
+
+
+def _debtor_voice() -> Check:
+    """The voice the role-play debtor speaks with. Never a problem (without Piper, espeak-ng
+    speaks, and without either the trainee's browser), but a fallback is worth knowing: the
+    warning logged while loading says why Piper did not load."""
+    voice = engines_of(current_app).debtor_voice()
+    if voice is None:
+        return Check("debtor voice", None, "none here: the trainee's browser speaks")
+    if voice.name.startswith("piper:"):
+        return Check("debtor voice", None, voice.name)
+    return Check("debtor voice", None, f"{voice.name}, standing in for Piper's voice")
 
 
 def readiness() -> list[Check]:

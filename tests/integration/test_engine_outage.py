@@ -81,6 +81,7 @@ def test_scoring_waits_for_its_engine_and_resumes_when_it_is_back(
     assert doctor.exit_code == 1
     assert "database         ok" in doctor.output and "transcriber      ok" in doctor.output
     assert f"scoring          UNAVAILABLE: FileNotFoundError: {BROKEN}" in doctor.output
+    assert "debtor voice     ok (piper:en_US-joe-medium)" in doctor.output
 
     encoder.present = True
     monkeypatch.setattr(engines, "RELOAD_AFTER_S", 0.0)  # the next sweep, not 10 s later
