@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Float, case, cast, func, select
 
 from coach.extensions import db
 from coach.models import AttemptAnswer, AttemptStatus, QuizAttempt, User
@@ -123,7 +123,9 @@ def _answered_sums(
         .prefix_with("MATERIALIZED")
     )
     right = case((AttemptAnswer.credit == 1.0, 1.0), else_=0.0)
-    rest = (totals.c.total - credit) / (totals.c.answered - 1)
+    # A float divisor: dividing by an integer, SQLAlchemy casts it to NUMERIC on PostgreSQL,
+    # and that decimal arithmetic, six times per answer, took half the page's time.
+    rest = (totals.c.total - credit) / cast(totals.c.answered - 1, Float)
     rows = db.session.execute(
         select(
             AttemptAnswer.question_id,
