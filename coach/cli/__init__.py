@@ -417,9 +417,10 @@ def doctor_command() -> None:
 
     checks = diagnose()
     for check in checks:
-        state = f"UNAVAILABLE: {check.problem}" if check.problem is not None else "ok"
-        if check.problem is None and check.detail is not None:
-            state += f" ({check.detail})"
+        if check.problem is not None:
+            state = f"UNAVAILABLE: {check.problem}"
+        else:
+            state = "ok" if check.detail is None else f"ok ({check.detail})"
         click.echo(f"{check.name:<16} {state}")
     broken = [check.name for check in checks if check.problem is not None]
     if broken:
