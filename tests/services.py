@@ -75,7 +75,7 @@ def throwaway_postgres() -> Iterator[PostgresServer]:
     """A fresh cluster on a free loopback port, removed when the context ends."""
     bin_dir = _postgres_bin_dir()
     user = _server_user()
-    port = _free_port()
+    port = free_port()
     with _scratch_folder("coach-test-postgres-", owner=user) as folder:
         data, log = folder / "data", folder / "server.log"
         initdb = [bin_dir / "initdb", "-D", data, "-U", "postgres", "--auth=trust"]
@@ -103,7 +103,7 @@ def redis(url: str) -> Iterator[str]:
     server = shutil.which("redis-server")
     if server is None:
         raise RuntimeError(f"no Redis answers at {url} and redis-server is not installed")
-    port = _free_port()
+    port = free_port()
     started = f"redis://127.0.0.1:{port}/0"
     with _scratch_folder("coach-test-redis-") as folder:
         log = folder / "server.log"
@@ -179,7 +179,8 @@ def _scratch_folder(prefix: str, owner: str | None = None) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on now (for a server a test starts)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

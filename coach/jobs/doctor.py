@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import text
 
-from coach.engines import ENGINE_NAMES, engines_of
+from coach.engines import ENGINE_NAMES, Engines, engines_of
 from coach.extensions import db
 from coach.jobs.core import job_queue
 from coach.jobs.runners import RqRunner
+from coach.speech.debtor_voice import DebtorVoice
 
 
 @dataclass(frozen=True)
@@ -31,18 +32,18 @@ def diagnose() -> list[Check]:
     # Whisper models' files by hash (assembling Whisper base if it is not there yet).
     checks.append(Check("speech models", engines.speech_files_problem()))
     checks += [Check(name, engines.check(name)) for name in ENGINE_NAMES]
-    checks.append(_debtor_voice())
+    checks.append(_debtor_voice(engines))
     return checks
 
 
-def _debtor_voice() -> Check:
+def _debtor_voice(engines: Engines) -> Check:
     """The voice the role-play debtor speaks with. Never a problem (without Piper, espeak-ng
     speaks, and without either the trainee's browser), but a fallback is worth knowing: the
     warning logged while loading says why Piper did not load."""
-    voice = engines_of(current_app).debtor_voice()
+    voice = engines.debtor_voice()
     if voice is None:
         return Check("debtor voice", None, "none here: the trainee's browser speaks")
-    if voice.name.startswith("piper:"):
+    if isinstance(voice, DebtorVoice):  # Piper's
         return Check("debtor voice", None, voice.name)
     return Check("debtor voice", None, f"{voice.name}, standing in for Piper's voice")
 

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 from deploy.stack import GUNICORN_CONF, REPO
+from tests.services import free_port
 
 SECRET = "jane.doe@example.com"
 FAILING_APP = f"""
@@ -22,17 +23,11 @@ def app(environ, start_response):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _serve_and_stop(tmp_path: Path, log_format: str) -> list[str]:
     """Start gunicorn on the failing app, send a failing and a malformed request, stop it;
     what it wrote, line by line."""
     (tmp_path / "failing_app.py").write_text(FAILING_APP, encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     env = {
         "PATH": "/usr/bin:/bin",
         "COACH_INSTANCE_PATH": str(tmp_path / "instance"),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,16 +23,11 @@ from coach.extensions import db
 from coach.services.demo import seed_demo
 from deploy.stack import Stack, WebServer, drop_database, ensure_database, stack_env
 from tests.conftest import SessionAudio
+from tests.services import free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.ml]
 TOKEN = "stack-test-metrics-token"
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
